@@ -1,0 +1,62 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace MLExtensions.Torch.Interop;
+
+/// <summary>
+/// Finds libmlext_native.so: MLEXT_NATIVE_LIB, next to the assemblies, then build/native of the source tree.
+/// A failure names the file that is missing (ours or a dependency such as libtorch) and the set-up command.
+/// </summary>
+internal static class NativeLoader
+{
+    private const string FileName = "libmlext_native.so";
+    private static int _registered;
+    private static IntPtr _handle;
+
+    internal static void EnsureRegistered()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 1) return;
+        NativeLibrary.SetDllImportResolver(typeof(NativeLoader).Assembly, Resolve);
+    }
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    {
+        if (name != NativeMethods.Lib) return IntPtr.Zero;
+        if (_handle != IntPtr.Zero) return _handle;
+        var tried = new List<string>();
+        foreach (var candidate in Candidates())
+        {
+            tried.Add(candidate);
+            if (!File.Exists(candidate)) continue;
+            try
+            {
+                _handle = NativeLibrary.Load(candidate);
+                return _handle;
+            }
+            catch (DllNotFoundException e)
+            {
+                throw new TorchSetupException(
+                    $"{candidate} exists but could not be loaded: {e.Message}. A dependency (libtorch, OpenCV or OpenBLAS) " +
+                    "is missing or was built for another libtorch; run eng/setup.sh (Debian: installs libtorch-dev, " +
+                    "libopencv-dev, libopenblas0-pthread and rebuilds the native layer).", e);
+            }
+        }
+        throw new TorchSetupException(
+            $"{FileName} not found (looked in: {string.Join(", ", tried)}). Build it with eng/setup.sh " +
+            "or point MLEXT_NATIVE_LIB at it.");
+    }
+
+    private static IEnumerable<string> Candidates()
+    {
+        var env = Environment.GetEnvironmentVariable("MLEXT_NATIVE_LIB");
+        if (!string.IsNullOrEmpty(env)) yield return Path.GetFullPath(env);
+        yield return Path.Combine(AppContext.BaseDirectory, FileName);
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null)
+        {
+            var built = Path.Combine(dir.FullName, "build", "native", FileName);
+            if (File.Exists(built)) { yield return built; yield break; }
+            dir = dir.Parent;
+        }
+    }
+}
