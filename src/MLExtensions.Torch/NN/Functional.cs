@@ -63,8 +63,8 @@ public static class Functional
         return input / clamped;
     }
 
-    public static Tensor CosineSimilarity(Tensor x1, Tensor x2, int dim = 1, double eps = 1e-8) => Torch.CosineSimilarity(x1, x2, dim, eps);
-    public static Tensor Cdist(Tensor x1, Tensor x2, double p = 2.0) => Torch.Cdist(x1, x2, p);
+    public static Tensor CosineSimilarity(Tensor x1, Tensor x2, int dim = 1, double eps = 1e-8) => torch.CosineSimilarity(x1, x2, dim, eps);
+    public static Tensor Cdist(Tensor x1, Tensor x2, double p = 2.0) => torch.Cdist(x1, x2, p);
     public static Tensor OneHot(Tensor indices, long numClasses) => O("aten::one_hot").Call(indices, numClasses);
 
     // ---- losses ---------------------------------------------------------------------------------

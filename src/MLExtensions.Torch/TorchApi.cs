@@ -2,10 +2,15 @@ using MLExtensions.Torch.Interop;
 
 namespace MLExtensions.Torch;
 
-/// <summary>Tensor creation, combination and the process-wide runtime (seed, threads, grad mode).</summary>
-public static class Torch
+/// <summary>
+/// Tensor creation, combination and the process-wide runtime (seed, threads, grad mode). Lower-case like
+/// TorchSharp's <c>torch</c>, which also keeps it from clashing with the <c>MLExtensions.Torch</c> namespace.
+/// </summary>
+#pragma warning disable CS8981 // lower-case on purpose, see above
+public static class torch
+#pragma warning restore CS8981
 {
-    static Torch() => ApplyDefaultThreads();
+    static torch() => ApplyDefaultThreads();
 
     // ---- runtime --------------------------------------------------------------------------------
 
@@ -39,7 +44,7 @@ public static class Torch
         set => NativeMethods.Check(NativeMethods.mlx_set_grad_enabled(value ? 1 : 0));
     }
 
-    /// <summary>Disables autograd on this thread until disposed (<c>using (Torch.NoGrad()) { ... }</c>).</summary>
+    /// <summary>Disables autograd on this thread until disposed (<c>using (torch.NoGrad()) { ... }</c>).</summary>
     public static GradModeGuard NoGrad() => new(false);
     public static GradModeGuard EnableGrad() => new(true);
 
@@ -127,8 +132,8 @@ public readonly struct GradModeGuard : IDisposable
     private readonly bool _previous;
     internal GradModeGuard(bool enabled)
     {
-        _previous = Torch.IsGradEnabled;
-        Torch.IsGradEnabled = enabled;
+        _previous = torch.IsGradEnabled;
+        torch.IsGradEnabled = enabled;
     }
-    public void Dispose() => Torch.IsGradEnabled = _previous;
+    public void Dispose() => torch.IsGradEnabled = _previous;
 }
