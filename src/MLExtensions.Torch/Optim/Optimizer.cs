@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MLExtensions.Torch.Optim;
 
 /// <summary>
@@ -129,6 +131,97 @@ public abstract class Optimizer : IDisposable
 
     /// <summary>The state of <paramref name="param"/>, or null before its first update.</summary>
     public ParamState? GetState(Tensor param) => _state.TryGetValue(param, out var s) ? s : null;
+
+    /// <summary>
+    /// The optimizer's state in a form <see cref="Serialization.Safetensors"/> saves directly: tensors named
+    /// <c>state.{i}.{name}</c> (i = the parameter's position across all groups; the optimizer's own tensors, not
+    /// copies: do not dispose them) and metadata with the step counts and each group's learning rate and weight decay.
+    /// </summary>
+    public (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) StateDict()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["optimizer"] = GetType().Name,
+            ["step_count"] = StepCount.ToString(CultureInfo.InvariantCulture),
+        };
+        for (int g = 0; g < ParamGroups.Count; g++)
+        {
+            meta[$"group.{g}.lr"] = ParamGroups[g].LearningRate.ToString("R", CultureInfo.InvariantCulture);
+            meta[$"group.{g}.weight_decay"] = ParamGroups[g].WeightDecay.ToString("R", CultureInfo.InvariantCulture);
+        }
+        int i = 0;
+        foreach (var p in AllParameters())
+        {
+            if (_state.TryGetValue(p, out var s))
+            {
+                meta[$"state.{i}.step"] = s.Step.ToString(CultureInfo.InvariantCulture);
+                foreach (var (name, t) in s.Tensors) tensors[$"state.{i}.{name}"] = t;
+            }
+            i++;
+        }
+        return (tensors, meta);
+    }
+
+    /// <summary>
+    /// Restores what <see cref="StateDict"/> produced (for the same parameter layout): state tensors are copied
+    /// onto each parameter's device and dtype, step counts and learning rates are restored.
+    /// </summary>
+    /// <exception cref="ArgumentException">The state belongs to another optimizer type or parameter layout; the message names the entry.</exception>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (metadata.TryGetValue("optimizer", out var kind) && kind != GetType().Name)
+            throw new ArgumentException($"optimizer state was saved by {kind}, not {GetType().Name}", nameof(metadata));
+        var parameters = AllParameters().ToArray();
+        var restored = new Dictionary<Tensor, ParamState>(ReferenceEqualityComparer.Instance);
+        try
+        {
+            foreach (var (key, source) in tensors)
+            {
+                var parts = key.Split('.', 3);
+                if (parts.Length != 3 || parts[0] != "state" || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+                    throw new ArgumentException($"unexpected optimizer state key '{key}'", nameof(tensors));
+                if (index >= parameters.Length)
+                    throw new ArgumentException($"optimizer state key '{key}' refers to parameter {index}, but the optimizer has {parameters.Length}", nameof(tensors));
+                var p = parameters[index];
+                if (!p.Shape.AsSpan().SequenceEqual(source.Shape))
+                    throw new ArgumentException($"optimizer state '{key}' has shape [{string.Join(", ", source.Shape)}] but parameter {index} is [{string.Join(", ", p.Shape)}]", nameof(tensors));
+                if (!restored.TryGetValue(p, out var state))
+                {
+                    state = new ParamState();
+                    restored[p] = state;
+                    if (!metadata.TryGetValue($"state.{index}.step", out var step) || !long.TryParse(step, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+                        throw new ArgumentException($"optimizer state has tensors for parameter {index} but no valid 'state.{index}.step' entry", nameof(metadata));
+                    state.Step = n;
+                }
+                if (state.Get(parts[2]) is not null) throw new ArgumentException($"optimizer state key '{key}' appears twice", nameof(tensors));
+                using (Torch.NoGrad())
+                using (var converted = source.To(p.Device, p.DType))
+                    state.GetOrCreate(parts[2], () => converted.Clone());
+            }
+        }
+        catch
+        {
+            foreach (var s in restored.Values) s.Dispose();
+            throw;
+        }
+
+        foreach (var s in _state.Values) s.Dispose();
+        _state.Clear();
+        foreach (var (p, s) in restored) _state[p] = s;
+        if (metadata.TryGetValue("step_count", out var count) && long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var c)) StepCount = c;
+        for (int g = 0; g < ParamGroups.Count; g++)
+        {
+            if (metadata.TryGetValue($"group.{g}.lr", out var lr) && double.TryParse(lr, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)) ParamGroups[g].LearningRate = v;
+            if (metadata.TryGetValue($"group.{g}.weight_decay", out var wd) && double.TryParse(wd, NumberStyles.Float, CultureInfo.InvariantCulture, out var w)) ParamGroups[g].WeightDecay = w;
+        }
+    }
+
+    private IEnumerable<Tensor> AllParameters() => ParamGroups.SelectMany(g => g.Parameters);
 
     public void Dispose()
     {

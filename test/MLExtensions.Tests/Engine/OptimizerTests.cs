@@ -224,4 +224,52 @@ public sealed class OptimizerTests
         CollectionAssert.AreEqual(new[] { 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025 }, lrs);
         Assert.AreEqual(0.25, opt.ParamGroups[1].LearningRate, 1e-15, "each group scales from its own base");
     }
+
+    [TestMethod]
+    public void OptimizerStateRoundTripsThroughSafetensors()
+    {
+        static (Tensor A, Tensor B) Params() =>
+            (Tensor.From(new[] { 1.0f, -2.0f, 0.5f }).RequiresGrad_().DetachFromDisposeScope(),
+             Tensor.From(new[] { 3.0f }).RequiresGrad_().DetachFromDisposeScope());
+        static void Train(Optimizer opt, Tensor a, Tensor b, int steps)
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                using var scope = Th.NewDisposeScope();
+                opt.ZeroGrad();
+                ((a * b).Square().Sum() + a.Sum()).Backward();
+                opt.Step();
+            }
+        }
+
+        var (a1, b1) = Params();
+        var (a2, b2) = Params();
+        using (a1) using (b1) using (a2) using (b2)
+        {
+            using var reference = new AdamW([a1, b1], learningRate: 0.05, amsgrad: true);
+            Train(reference, a1, b1, 5);
+
+            using var first = new AdamW([a2, b2], learningRate: 0.05, amsgrad: true);
+            Train(first, a2, b2, 3);
+            var (tensors, meta) = first.StateDict();
+            Assert.IsTrue(tensors.ContainsKey("state.0.exp_avg") && tensors.ContainsKey("state.1.max_exp_avg_sq"));
+            var bytes = MLExtensions.Torch.Serialization.Safetensors.Serialize(tensors, meta);
+
+            using var resumed = new AdamW([a2, b2], learningRate: 1.0, amsgrad: true);
+            using (Th.NewDisposeScope())
+            {
+                var (lt, lm) = MLExtensions.Torch.Serialization.Safetensors.Deserialize(bytes);
+                resumed.LoadStateDict(lt, lm);
+            }
+            Assert.AreEqual(0.05, resumed.LearningRate);
+            Assert.AreEqual(3L, resumed.StepCount);
+            Train(resumed, a2, b2, 2);
+            CollectionAssert.AreEqual(a1.ToArray<float>(), a2.ToArray<float>(), "resuming gives the same trajectory");
+            CollectionAssert.AreEqual(b1.ToArray<float>(), b2.ToArray<float>());
+
+            using var sgd = new SGD([a2, b2], 0.1);
+            var e = Assert.ThrowsExactly<ArgumentException>(() => sgd.LoadStateDict(tensors, meta));
+            StringAssert.Contains(e.Message, "AdamW");
+        }
+    }
 }
