@@ -21,14 +21,14 @@ public sealed class Conv2d : Layer
         InChannels = inChannels; OutChannels = outChannels; KernelSize = kernelSize;
         Stride = stride; Padding = padding; Dilation = dilation; Groups = groups;
 
-        var w = Torch.Empty([outChannels, inChannels / groups, kernelSize, kernelSize], dtype, device);
+        var w = torch.Empty([outChannels, inChannels / groups, kernelSize, kernelSize], dtype, device);
         Init.KaimingUniform_(w);
         RegisterParameter("weight", w);
         if (bias)
         {
             long fanIn = inChannels / groups * kernelSize * kernelSize;
             double bound = 1.0 / Math.Sqrt(fanIn);
-            var b = Torch.Empty([outChannels], dtype, device);
+            var b = torch.Empty([outChannels], dtype, device);
             Init.Uniform_(b, -bound, bound);
             RegisterParameter("bias", b);
         }

@@ -17,7 +17,7 @@ public sealed class Embedding : Layer
         }
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
-        var w = Torch.Empty([numEmbeddings, embeddingDim], dtype, device);
+        var w = torch.Empty([numEmbeddings, embeddingDim], dtype, device);
         Init.Normal_(w);
         if (PaddingIdx is { } pad)
         {

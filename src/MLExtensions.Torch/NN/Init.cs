@@ -2,7 +2,7 @@ namespace MLExtensions.Torch.NN;
 
 /// <summary>
 /// In-place parameter initialisers (torch.nn.init). They run without autograd and draw from the global
-/// generator unless one is given, so <see cref="Torch.ManualSeed"/> makes them reproducible.
+/// generator unless one is given, so <see cref="torch.ManualSeed"/> makes them reproducible.
 /// </summary>
 public static class Init
 {
@@ -19,17 +19,17 @@ public static class Init
 
     public static Tensor Uniform_(Tensor tensor, double low, double high, Generator? generator = null)
     {
-        using (Torch.NoGrad()) return tensor.Uniform_(low, high, generator);
+        using (torch.NoGrad()) return tensor.Uniform_(low, high, generator);
     }
 
     public static Tensor Normal_(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null)
     {
-        using (Torch.NoGrad()) return tensor.Normal_(mean, std, generator);
+        using (torch.NoGrad()) return tensor.Normal_(mean, std, generator);
     }
 
     public static Tensor Constant_(Tensor tensor, double value)
     {
-        using (Torch.NoGrad()) return tensor.Fill_(value);
+        using (torch.NoGrad()) return tensor.Fill_(value);
     }
 
     public static Tensor Zeros_(Tensor tensor) => Constant_(tensor, 0);

@@ -11,13 +11,13 @@ public sealed class Linear : Layer
         ArgumentOutOfRangeException.ThrowIfNegative(outFeatures);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        var w = Torch.Empty([outFeatures, inFeatures], dtype, device);
+        var w = torch.Empty([outFeatures, inFeatures], dtype, device);
         Init.KaimingUniform_(w);
         RegisterParameter("weight", w);
         if (bias)
         {
             double bound = inFeatures > 0 ? 1.0 / Math.Sqrt(inFeatures) : 0;
-            var b = Torch.Empty([outFeatures], dtype, device);
+            var b = torch.Empty([outFeatures], dtype, device);
             Init.Uniform_(b, -bound, bound);
             RegisterParameter("bias", b);
         }

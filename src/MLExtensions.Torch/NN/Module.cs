@@ -186,7 +186,7 @@ public abstract class Module : IDisposable
         if (problems.Count > 0)
             throw new ArgumentException($"error loading state dict into {GetType().Name}: {string.Join(". ", problems)}", nameof(state));
 
-        using (Torch.NoGrad())
+        using (torch.NoGrad())
         {
             foreach (var (key, target) in own)
                 if (state.TryGetValue(key, out var source)) target.Copy_(source);
@@ -224,7 +224,7 @@ public abstract class Module : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var replaced = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
-        using (Torch.NoGrad())
+        using (torch.NoGrad())
         {
             foreach (var (_, m) in NamedModules())
             {

@@ -19,10 +19,10 @@ public sealed class MultiheadAttention : Module
         HeadDim = embedDim / numHeads;
         DropoutP = dropout;
 
-        var w = Torch.Empty([3 * embedDim, embedDim], dtype, device);
+        var w = torch.Empty([3 * embedDim, embedDim], dtype, device);
         Init.XavierUniform_(w);
         RegisterParameter("in_proj_weight", w);
-        if (bias) RegisterParameter("in_proj_bias", Torch.Zeros([3 * embedDim], dtype, device));
+        if (bias) RegisterParameter("in_proj_bias", torch.Zeros([3 * embedDim], dtype, device));
         var outProj = RegisterModule("out_proj", new Linear(embedDim, embedDim, bias, device, dtype));
         if (outProj.Bias is { } ob) Init.Zeros_(ob);
     }

@@ -18,8 +18,8 @@ public sealed class LayerNorm : Layer
         Eps = eps;
         if (elementwiseAffine)
         {
-            RegisterParameter("weight", Torch.Ones(NormalizedShape, dtype, device));
-            if (bias) RegisterParameter("bias", Torch.Zeros(NormalizedShape, dtype, device));
+            RegisterParameter("weight", torch.Ones(NormalizedShape, dtype, device));
+            if (bias) RegisterParameter("bias", torch.Zeros(NormalizedShape, dtype, device));
         }
     }
 
@@ -50,14 +50,14 @@ public abstract class BatchNorm : Layer
         TrackRunningStats = trackRunningStats;
         if (affine)
         {
-            RegisterParameter("weight", Torch.Ones([numFeatures], dtype, device));
-            RegisterParameter("bias", Torch.Zeros([numFeatures], dtype, device));
+            RegisterParameter("weight", torch.Ones([numFeatures], dtype, device));
+            RegisterParameter("bias", torch.Zeros([numFeatures], dtype, device));
         }
         if (trackRunningStats)
         {
-            RegisterBuffer("running_mean", Torch.Zeros([numFeatures], dtype, device));
-            RegisterBuffer("running_var", Torch.Ones([numFeatures], dtype, device));
-            RegisterBuffer("num_batches_tracked", Torch.Zeros([], ScalarType.Int64, device));
+            RegisterBuffer("running_mean", torch.Zeros([numFeatures], dtype, device));
+            RegisterBuffer("running_var", torch.Ones([numFeatures], dtype, device));
+            RegisterBuffer("num_batches_tracked", torch.Zeros([], ScalarType.Int64, device));
         }
     }
 
@@ -88,7 +88,7 @@ public abstract class BatchNorm : Layer
         if (IsTraining && TrackRunningStats)
         {
             var count = NumBatchesTracked!;
-            using (Torch.NoGrad()) Op.Get("aten::add_", "Scalar").CallVoid(count, 1L);
+            using (torch.NoGrad()) Op.Get("aten::add_", "Scalar").CallVoid(count, 1L);
             if (Momentum is null) factor = 1.0 / count.Item<long>();
         }
         bool useBatchStats = IsTraining || !TrackRunningStats;
@@ -101,7 +101,7 @@ public abstract class BatchNorm : Layer
     public void ResetRunningStats()
     {
         if (!TrackRunningStats) return;
-        using (Torch.NoGrad())
+        using (torch.NoGrad())
         {
             RunningMean!.Zero_();
             RunningVar!.Fill_(1);

@@ -47,8 +47,8 @@ public class Adam : Optimizer
             else g = grad.Add(param, wd);
         }
 
-        var m = state.GetOrCreate("exp_avg", () => Torch.ZerosLike(param));
-        var v = state.GetOrCreate("exp_avg_sq", () => Torch.ZerosLike(param));
+        var m = state.GetOrCreate("exp_avg", () => torch.ZerosLike(param));
+        var v = state.GetOrCreate("exp_avg_sq", () => torch.ZerosLike(param));
         m.Lerp_(g, 1 - Beta1);
         v.Mul_(Beta2).Addcmul_(g, g, 1 - Beta2);
 
@@ -58,8 +58,8 @@ public class Adam : Optimizer
         var second = v;
         if (Amsgrad)
         {
-            var vmax = state.GetOrCreate("max_exp_avg_sq", () => Torch.ZerosLike(param));
-            vmax.Copy_(Torch.Maximum(vmax, v));
+            var vmax = state.GetOrCreate("max_exp_avg_sq", () => torch.ZerosLike(param));
+            vmax.Copy_(torch.Maximum(vmax, v));
             second = vmax;
         }
         var denom = second.Sqrt().Div_(Math.Sqrt(bc2)).Add_(Eps);

@@ -15,8 +15,8 @@ public static class GradClipping
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(maxNorm >= 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "max norm must be >= 0");
         if (!(normType > 0)) throw new ArgumentOutOfRangeException(nameof(normType), normType, "norm type must be > 0 (or +inf)");
-        using var noGrad = Torch.NoGrad();
-        using var scope = Torch.NewDisposeScope();
+        using var noGrad = torch.NoGrad();
+        using var scope = torch.NewDisposeScope();
         var grads = new List<Tensor>();
         foreach (var p in parameters)
             if (p.Grad is { } g) grads.Add(g);
@@ -24,7 +24,7 @@ public static class GradClipping
 
         var device = grads[0].Device;
         var norms = grads.Select(g => g.Norm(normType).To(device, ScalarType.Float64)).ToArray();
-        double total = Torch.Stack(norms).Norm(normType).Item<double>();
+        double total = torch.Stack(norms).Norm(normType).Item<double>();
         if (errorIfNonfinite && !double.IsFinite(total))
             throw new InvalidOperationException($"the total gradient norm is {total}; clipping would produce NaN or infinite gradients");
         double coef = maxNorm / (total + 1e-6);
@@ -38,8 +38,8 @@ public static class GradClipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(clipValue >= 0)) throw new ArgumentOutOfRangeException(nameof(clipValue), clipValue, "clip value must be >= 0");
-        using var noGrad = Torch.NoGrad();
-        using var scope = Torch.NewDisposeScope();
+        using var noGrad = torch.NoGrad();
+        using var scope = torch.NewDisposeScope();
         foreach (var p in parameters)
             p.Grad?.Clamp_(-clipValue, clipValue);
     }

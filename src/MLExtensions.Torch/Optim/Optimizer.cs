@@ -103,8 +103,8 @@ public abstract class Optimizer : IDisposable
     public void Step()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var noGrad = Torch.NoGrad();
-        using var scope = Torch.NewDisposeScope();
+        using var noGrad = torch.NoGrad();
+        using var scope = torch.NewDisposeScope();
         foreach (var group in ParamGroups)
         {
             foreach (var p in group.Parameters)
@@ -199,7 +199,7 @@ public abstract class Optimizer : IDisposable
                     state.Step = n;
                 }
                 if (state.Get(parts[2]) is not null) throw new ArgumentException($"optimizer state key '{key}' appears twice", nameof(tensors));
-                using (Torch.NoGrad())
+                using (torch.NoGrad())
                 using (var converted = source.To(p.Device, p.DType))
                     state.GetOrCreate(parts[2], () => converted.Clone());
             }

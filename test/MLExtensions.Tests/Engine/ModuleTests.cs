@@ -2,7 +2,7 @@ using MLExtensions.Torch;
 using MLExtensions.Torch.NN;
 using MLExtensions.Torch.Optim;
 using MLExtensions.Torch.Serialization;
-using Th = MLExtensions.Torch.Torch;
+using Th = MLExtensions.Torch.torch;
 
 namespace MLExtensions.Tests.Engine;
 

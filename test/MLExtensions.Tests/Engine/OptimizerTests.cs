@@ -1,6 +1,6 @@
 using MLExtensions.Torch;
 using MLExtensions.Torch.Optim;
-using Th = MLExtensions.Torch.Torch;
+using Th = MLExtensions.Torch.torch;
 
 namespace MLExtensions.Tests.Engine;
 

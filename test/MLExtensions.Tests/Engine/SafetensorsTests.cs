@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using MLExtensions.Torch;
 using MLExtensions.Torch.Serialization;
-using Th = MLExtensions.Torch.Torch;
+using Th = MLExtensions.Torch.torch;
 
 namespace MLExtensions.Tests.Engine;
 
