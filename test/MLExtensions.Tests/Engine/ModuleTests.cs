@@ -2,7 +2,6 @@ using MLExtensions.Torch;
 using MLExtensions.Torch.NN;
 using MLExtensions.Torch.Optim;
 using MLExtensions.Torch.Serialization;
-using Th = MLExtensions.Torch.torch;
 
 namespace MLExtensions.Tests.Engine;
 
@@ -16,11 +15,11 @@ public sealed class ModuleTests
         {
             RegisterModule("fc", new Linear(3, 2));
             RegisterModule("bn", new BatchNorm1d(2));
-            RegisterParameter("scale", Th.Randn([2], dtype: ScalarType.Float64));
-            RegisterBuffer("ids", Th.Randint(-1000, 1000, [4]));
-            RegisterBuffer("bytes", Th.Randint(0, 256, [5], dtype: ScalarType.UInt8));
-            RegisterBuffer("flags", Th.Rand([6]).Gt(0.5));
-            RegisterBuffer("cache", Th.Zeros([3]), persistent: false);
+            RegisterParameter("scale", torch.Randn([2], dtype: ScalarType.Float64));
+            RegisterBuffer("ids", torch.Randint(-1000, 1000, [4]));
+            RegisterBuffer("bytes", torch.Randint(0, 256, [5], dtype: ScalarType.UInt8));
+            RegisterBuffer("flags", torch.Rand([6]).Gt(0.5));
+            RegisterBuffer("cache", torch.Zeros([3]), persistent: false);
         }
 
         public override Tensor Forward(Tensor input) => ((BatchNorm1d)GetModule("bn")!).Forward(((Linear)GetModule("fc")!).Forward(input));
@@ -29,7 +28,7 @@ public sealed class ModuleTests
     [TestMethod]
     public void StateDictNamesFollowTheModuleTree()
     {
-        Th.ManualSeed(1);
+        torch.ManualSeed(1);
         using var model = new Sequential(new Linear(4, 8), new ReLU(), new Sequential(new Linear(8, 2, bias: false)), new BatchNorm1d(2));
         var names = model.StateDict().Keys.ToList();
         CollectionAssert.AreEqual(new[]
@@ -45,11 +44,11 @@ public sealed class ModuleTests
     [TestMethod]
     public void StateDictRoundTripThroughSafetensorsIsBitExact()
     {
-        Th.ManualSeed(2);
+        torch.ManualSeed(2);
         using var source = new Mixed();
-        using (var scope = Th.NewDisposeScope())
+        using (var scope = torch.NewDisposeScope())
         {
-            using var x = Th.Randn([5, 3]);
+            using var x = torch.Randn([5, 3]);
             source.Forward(x); // moves the batch-norm statistics away from their initial values
         }
         var state = source.StateDict();
@@ -58,9 +57,9 @@ public sealed class ModuleTests
             state.Values.Select(t => t.DType).Distinct().ToList());
         var bytes = Safetensors.Serialize(state, new Dictionary<string, string> { ["format"] = "pt" });
 
-        Th.ManualSeed(99);
+        torch.ManualSeed(99);
         using var target = new Mixed();
-        using (var scope = Th.NewDisposeScope())
+        using (var scope = torch.NewDisposeScope())
         {
             var (loaded, _) = Safetensors.Deserialize(bytes);
             target.LoadStateDict(loaded);
@@ -78,9 +77,9 @@ public sealed class ModuleTests
     [TestMethod]
     public void LoadStateDictNamesMissingUnexpectedAndMismatchedKeys()
     {
-        Th.ManualSeed(3);
+        torch.ManualSeed(3);
         using var model = new Sequential(new Linear(4, 3), new Linear(3, 2));
-        using var scope = Th.NewDisposeScope();
+        using var scope = torch.NewDisposeScope();
         var state = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
         using var before = model.StateDict()["0.weight"].Clone();
 
@@ -89,18 +88,18 @@ public sealed class ModuleTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => model.LoadStateDict(missing));
         StringAssert.Contains(e.Message, "missing keys: '1.bias'");
 
-        var wrongShape = new Dictionary<string, Tensor>(state) { ["0.weight"] = Th.Zeros([3, 5]) };
+        var wrongShape = new Dictionary<string, Tensor>(state) { ["0.weight"] = torch.Zeros([3, 5]) };
         e = Assert.ThrowsExactly<ArgumentException>(() => model.LoadStateDict(wrongShape, strict: false));
         StringAssert.Contains(e.Message, "'0.weight'");
         StringAssert.Contains(e.Message, "[3, 5]");
         StringAssert.Contains(e.Message, "[3, 4]");
 
-        var extra = new Dictionary<string, Tensor>(state) { ["2.weight"] = Th.Zeros([1]) };
+        var extra = new Dictionary<string, Tensor>(state) { ["2.weight"] = torch.Zeros([1]) };
         e = Assert.ThrowsExactly<ArgumentException>(() => model.LoadStateDict(extra));
         StringAssert.Contains(e.Message, "unexpected keys: '2.weight'");
         Assert.IsTrue(model.StateDict()["0.weight"].Equal(before), "a failed load changes nothing");
 
-        missing["0.weight"] = Th.Ones([3, 4]);
+        missing["0.weight"] = torch.Ones([3, 4]);
         var result = model.LoadStateDict(missing, strict: false);
         CollectionAssert.AreEqual(new[] { "1.bias" }, result.MissingKeys.ToList());
         Assert.AreEqual(12.0, model.StateDict()["0.weight"].Sum().Item<float>());
@@ -110,16 +109,16 @@ public sealed class ModuleTests
     public void ParametersSurviveTheDisposeScopeTheyWereCreatedIn()
     {
         Linear layer;
-        using (Th.NewDisposeScope())
+        using (torch.NewDisposeScope())
         {
-            Th.ManualSeed(4);
+            torch.ManualSeed(4);
             layer = new Linear(3, 3);
         }
         using (layer)
         {
             Assert.IsFalse(layer.Weight.IsDisposed);
-            using var scope = Th.NewDisposeScope();
-            using var y = layer.Forward(Th.Ones([2, 3]));
+            using var scope = torch.NewDisposeScope();
+            using var y = layer.Forward(torch.Ones([2, 3]));
             CollectionAssert.AreEqual(new long[] { 2, 3 }, y.Shape);
         }
         Assert.IsTrue(layer.Weight.IsDisposed);
@@ -128,9 +127,9 @@ public sealed class ModuleTests
     [TestMethod]
     public void LinearInitIsSeededAndBoundedLikeTorch()
     {
-        Th.ManualSeed(5);
+        torch.ManualSeed(5);
         using var a = new Linear(16, 8);
-        Th.ManualSeed(5);
+        torch.ManualSeed(5);
         using var b = new Linear(16, 8);
         Assert.IsTrue(a.Weight.Equal(b.Weight));
         Assert.IsTrue(a.Bias!.Equal(b.Bias!));
@@ -146,7 +145,7 @@ public sealed class ModuleTests
     [TestMethod]
     public void ToConvertsDtypeAndKeepsRequiresGradAndTrainingMode()
     {
-        Th.ManualSeed(6);
+        torch.ManualSeed(6);
         using var model = new Sequential(new Linear(2, 2), new BatchNorm1d(2), new Dropout(0.3));
         model.Eval();
         Assert.IsFalse(model[2].IsTraining);
@@ -162,7 +161,7 @@ public sealed class ModuleTests
     [TestMethod]
     public void BatchNormUpdatesRunningStatsInTrainingAndUsesThemInEval()
     {
-        using var scope = Th.NewDisposeScope();
+        using var scope = torch.NewDisposeScope();
         using var bn = new BatchNorm1d(2, momentum: 0.1);
         var data = new float[] { 1, 10, 2, 20, 3, 30, 6, 40 };
         var x = Tensor.From(data, 4, 2);
@@ -191,18 +190,18 @@ public sealed class ModuleTests
         CollectionAssert.AreEqual(rm, bn.RunningMean!.ToArray<float>(), "evaluation leaves the statistics alone");
 
         using var cumulative = new BatchNorm2d(1, momentum: null);
-        cumulative.Forward(Th.Full([2, 1, 2, 2], 4.0));
-        cumulative.Forward(Th.Full([2, 1, 2, 2], 8.0));
+        cumulative.Forward(torch.Full([2, 1, 2, 2], 4.0));
+        cumulative.Forward(torch.Full([2, 1, 2, 2], 8.0));
         Assert.AreEqual(6.0f, cumulative.RunningMean!.Item<float>(), 1e-5f, "cumulative average with momentum null");
-        Assert.ThrowsExactly<ArgumentException>(() => cumulative.Forward(Th.Zeros([2, 1, 3])));
+        Assert.ThrowsExactly<ArgumentException>(() => cumulative.Forward(torch.Zeros([2, 1, 3])));
     }
 
     [TestMethod]
     public void LinearRegressionConvergesWithSgd()
     {
-        Th.ManualSeed(7);
-        using var scope = Th.NewDisposeScope();
-        var x = Th.Randn([64, 3]);
+        torch.ManualSeed(7);
+        using var scope = torch.NewDisposeScope();
+        var x = torch.Randn([64, 3]);
         var trueW = Tensor.From(new float[] { 2f, -3f, 0.5f }, 3, 1);
         var y = x.Matmul(trueW) + 1.25;
         using var model = new Linear(3, 1);
@@ -210,7 +209,7 @@ public sealed class ModuleTests
         double loss = double.NaN;
         for (int step = 0; step < 200; step++)
         {
-            using var stepScope = Th.NewDisposeScope();
+            using var stepScope = torch.NewDisposeScope();
             opt.ZeroGrad();
             var l = Functional.MseLoss(model.Forward(x), y);
             l.Backward();
@@ -228,13 +227,13 @@ public sealed class ModuleTests
     [TestMethod]
     public void ConvPoolFlattenStackComputesShapes()
     {
-        Th.ManualSeed(8);
-        using var scope = Th.NewDisposeScope();
+        torch.ManualSeed(8);
+        using var scope = torch.NewDisposeScope();
         using var net = new Sequential
         {
             new Conv2d(1, 4, 3, padding: 1), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(4 * 4 * 4, 3), new GELU(), new Tanh(), new Sigmoid(), new Identity(),
         };
-        var x = Th.Randn([2, 1, 8, 8]);
+        var x = torch.Randn([2, 1, 8, 8]);
         var y = net.Forward(x);
         CollectionAssert.AreEqual(new long[] { 2, 3 }, y.Shape);
         Assert.IsFalse(x.IsDisposed, "the input stays with the caller");
@@ -248,10 +247,10 @@ public sealed class ModuleTests
     [TestMethod]
     public void DropoutIsActiveOnlyInTraining()
     {
-        Th.ManualSeed(9);
-        using var scope = Th.NewDisposeScope();
+        torch.ManualSeed(9);
+        using var scope = torch.NewDisposeScope();
         using var dropout = new Dropout(0.5);
-        var x = Th.Ones([1000]);
+        var x = torch.Ones([1000]);
         var train = dropout.Forward(x).ToArray<float>();
         Assert.IsTrue(train.All(v => v == 0f || v == 2f));
         int zeros = train.Count(v => v == 0f);
@@ -263,8 +262,8 @@ public sealed class ModuleTests
     [TestMethod]
     public void EmbeddingPaddingRowIsZeroAndGetsNoGradient()
     {
-        Th.ManualSeed(10);
-        using var scope = Th.NewDisposeScope();
+        torch.ManualSeed(10);
+        using var scope = torch.NewDisposeScope();
         using var emb = new Embedding(5, 3, paddingIdx: 0);
         CollectionAssert.AreEqual(new float[] { 0, 0, 0 }, emb.Weight.Select(0, 0).ToArray<float>());
         var idx = Tensor.From(new long[] { 0, 2, 0, 4 }, 2, 2);
@@ -279,7 +278,7 @@ public sealed class ModuleTests
     [TestMethod]
     public void LayerNormNormalisesTheLastDimension()
     {
-        using var scope = Th.NewDisposeScope();
+        using var scope = torch.NewDisposeScope();
         using var ln = new LayerNorm(4);
         var y = ln.Forward(Tensor.From(new float[] { 1, 2, 3, 4, 10, 10, 10, 14 }, 2, 4));
         var mean = y.Mean(-1).ToArray<float>();
@@ -295,14 +294,14 @@ public sealed class ModuleTests
     [TestMethod]
     public void MultiheadAttentionMatchesAReferenceComputation()
     {
-        Th.ManualSeed(11);
-        using var scope = Th.NewDisposeScope();
+        torch.ManualSeed(11);
+        using var scope = torch.NewDisposeScope();
         const int B = 2, T = 3, S = 4, E = 6, H = 2, D = E / H;
         using var mha = new MultiheadAttention(E, H);
-        using (Th.NoGrad()) mha.InProjBias!.Normal_();
+        using (torch.NoGrad()) mha.InProjBias!.Normal_();
         CollectionAssert.AreEqual(new[] { "in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias" }, mha.StateDict().Keys.ToList());
-        var q = Th.Randn([B, T, E]);
-        var kv = Th.Randn([B, S, E]);
+        var q = torch.Randn([B, T, E]);
+        var kv = torch.Randn([B, S, E]);
         var (output, weights) = mha.Forward(q, kv, kv, needWeights: true);
         CollectionAssert.AreEqual(new long[] { B, T, E }, output.Shape);
         CollectionAssert.AreEqual(new long[] { B, T, S }, weights!.Shape);
@@ -314,7 +313,7 @@ public sealed class ModuleTests
         for (int b = 0; b < B; b++)
         {
             var perHead = new List<Tensor>();
-            var weightSum = Th.Zeros([T, S]);
+            var weightSum = torch.Zeros([T, S]);
             for (int h = 0; h < H; h++)
             {
                 Tensor Proj(Tensor x, int which) =>
@@ -324,27 +323,27 @@ public sealed class ModuleTests
                 weightSum = weightSum + a;
                 perHead.Add(a.Matmul(vh));
             }
-            heads.Add(Th.Cat(perHead, 1));
+            heads.Add(torch.Cat(perHead, 1));
             attn.Add(weightSum / H);
         }
-        var expected = Functional.Linear(Th.Stack(heads), mha.OutProj.Weight, mha.OutProj.Bias);
+        var expected = Functional.Linear(torch.Stack(heads), mha.OutProj.Weight, mha.OutProj.Bias);
         Assert.IsTrue(output.AllClose(expected, 1e-4, 1e-5));
-        Assert.IsTrue(weights.AllClose(Th.Stack(attn), 1e-4, 1e-6));
+        Assert.IsTrue(weights.AllClose(torch.Stack(attn), 1e-4, 1e-6));
     }
 
     [TestMethod]
     public void KeyPaddingMaskIgnoresMaskedKeys()
     {
-        Th.ManualSeed(12);
-        using var scope = Th.NewDisposeScope();
+        torch.ManualSeed(12);
+        using var scope = torch.NewDisposeScope();
         using var mha = new MultiheadAttention(8, 2);
-        var q = Th.Randn([2, 3, 8]);
-        var kv = Th.Randn([2, 5, 8]);
+        var q = torch.Randn([2, 3, 8]);
+        var kv = torch.Randn([2, 5, 8]);
         var mask = Tensor.From(new[] { false, false, false, true, true, false, true, false, false, false }, 2, 5);
         var (out1, w1) = mha.Forward(q, kv, kv, keyPaddingMask: mask);
 
         var changed = kv.Clone();
-        using (Th.NoGrad())
+        using (torch.NoGrad())
         {
             changed.Select(0, 0).Select(0, 3).Fill_(100);
             changed.Select(0, 0).Select(0, 4).Normal_();
@@ -364,8 +363,8 @@ public sealed class ModuleTests
         Assert.IsFalse(out1.AllClose(out3, 1e-3, 1e-3), "without the mask the change is visible");
 
         // A causal bool attention mask: position 0 attends only to key 0.
-        var causal = Th.Ones([3, 3], ScalarType.Bool).Triu(1);
-        var x = Th.Randn([1, 3, 8]);
+        var causal = torch.Ones([3, 3], ScalarType.Bool).Triu(1);
+        var x = torch.Randn([1, 3, 8]);
         var (_, wc) = mha.Forward(x, x, x, attnMask: causal);
         var wcv = wc!.ToArray<float>();
         Assert.AreEqual(1f, wcv[0], 1e-6f);
@@ -376,12 +375,12 @@ public sealed class ModuleTests
     [TestMethod]
     public void TransformerEncoderLayerTrainsEveryParameter()
     {
-        Th.ManualSeed(13);
-        using var scope = Th.NewDisposeScope();
+        torch.ManualSeed(13);
+        using var scope = torch.NewDisposeScope();
         using var layer = new TransformerEncoderLayer(dModel: 8, nHead: 2, dimFeedforward: 16, dropout: 0.1);
         CollectionAssert.IsSubsetOf(new[] { "self_attn.in_proj_weight", "linear1.weight", "linear2.bias", "norm1.weight", "norm2.bias" },
             layer.StateDict().Keys.ToList());
-        var x = Th.Randn([2, 5, 8]);
+        var x = torch.Randn([2, 5, 8]);
         var mask = Tensor.From(new[] { false, false, false, false, true, false, false, false, false, false }, 2, 5);
         var y = layer.Forward(x, mask);
         CollectionAssert.AreEqual(new long[] { 2, 5, 8 }, y.Shape);

@@ -1,6 +1,5 @@
 using MLExtensions.Torch;
 using MLExtensions.Torch.Optim;
-using Th = MLExtensions.Torch.torch;
 
 namespace MLExtensions.Tests.Engine;
 
@@ -23,7 +22,7 @@ public sealed class OptimizerTests
         var history = new List<double[]>();
         for (int s = 0; s < steps; s++)
         {
-            using var scope = Th.NewDisposeScope();
+            using var scope = torch.NewDisposeScope();
             opt.ZeroGrad();
             p.Grad = Tensor.From((double[])Grads[s].Clone());
             opt.Step();
@@ -127,7 +126,7 @@ public sealed class OptimizerTests
         using var opt = new Adam([a, b], learningRate: 0.1);
         for (int i = 0; i < 2; i++)
         {
-            using var scope = Th.NewDisposeScope();
+            using var scope = torch.NewDisposeScope();
             opt.ZeroGrad();
             a.Square().Sum().Backward();
             opt.Step();
@@ -146,7 +145,7 @@ public sealed class OptimizerTests
         using var a = Tensor.From(new[] { 1.0 }).RequiresGrad_();
         using var b = Tensor.From(new[] { 1.0 }).RequiresGrad_();
         using var opt = new SGD([new ParamGroup([a]), new ParamGroup([b], learningRate: 0.5, weightDecay: 1.0)], learningRate: 0.1);
-        using (Th.NewDisposeScope())
+        using (torch.NewDisposeScope())
         {
             a.Grad = Tensor.From(new[] { 1.0 });
             b.Grad = Tensor.From(new[] { 1.0 });
@@ -162,7 +161,7 @@ public sealed class OptimizerTests
     [TestMethod]
     public void ClipGradNormScalesGradientsToTheBound()
     {
-        using var scope = Th.NewDisposeScope();
+        using var scope = torch.NewDisposeScope();
         var a = Tensor.From(new[] { 3.0f, 0.0f }).RequiresGrad_();
         var b = Tensor.From(new[] { 4.0f }).RequiresGrad_();
         var none = Tensor.From(new[] { 1.0f }).RequiresGrad_();
@@ -235,7 +234,7 @@ public sealed class OptimizerTests
         {
             for (int i = 0; i < steps; i++)
             {
-                using var scope = Th.NewDisposeScope();
+                using var scope = torch.NewDisposeScope();
                 opt.ZeroGrad();
                 ((a * b).Square().Sum() + a.Sum()).Backward();
                 opt.Step();
@@ -256,7 +255,7 @@ public sealed class OptimizerTests
             var bytes = MLExtensions.Torch.Serialization.Safetensors.Serialize(tensors, meta);
 
             using var resumed = new AdamW([a2, b2], learningRate: 1.0, amsgrad: true);
-            using (Th.NewDisposeScope())
+            using (torch.NewDisposeScope())
             {
                 var (lt, lm) = MLExtensions.Torch.Serialization.Safetensors.Deserialize(bytes);
                 resumed.LoadStateDict(lt, lm);

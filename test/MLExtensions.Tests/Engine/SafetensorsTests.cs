@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using MLExtensions.Torch;
 using MLExtensions.Torch.Serialization;
-using Th = MLExtensions.Torch.torch;
 
 namespace MLExtensions.Tests.Engine;
 
@@ -12,17 +11,17 @@ public sealed class SafetensorsTests
 {
     private static Dictionary<string, Tensor> Sample()
     {
-        Th.ManualSeed(7);
+        torch.ManualSeed(7);
         return new Dictionary<string, Tensor>
         {
-            ["f32"] = Th.Randn([3, 4]),
-            ["f64"] = Th.Randn([2, 2, 2], dtype: ScalarType.Float64),
+            ["f32"] = torch.Randn([3, 4]),
+            ["f64"] = torch.Randn([2, 2, 2], dtype: ScalarType.Float64),
             ["i64"] = Tensor.From(new long[] { long.MinValue, -1, 0, 1, long.MaxValue }),
             ["u8"] = Tensor.From(new byte[] { 0, 1, 127, 128, 255, 42 }, 2, 3),
             ["bool"] = Tensor.From(new[] { true, false, false, true }, 2, 2),
             ["i32"] = Tensor.From(new[] { int.MinValue, 5, int.MaxValue }),
-            ["scalar"] = Th.Scalar(3.5),
-            ["empty"] = Th.Zeros([0, 5]),
+            ["scalar"] = torch.Scalar(3.5),
+            ["empty"] = torch.Zeros([0, 5]),
         };
     }
 
@@ -42,7 +41,7 @@ public sealed class SafetensorsTests
     [TestMethod]
     public void RoundTripIsBitExactForEveryDtype()
     {
-        using var scope = Th.NewDisposeScope();
+        using var scope = torch.NewDisposeScope();
         var tensors = Sample();
         var meta = new Dictionary<string, string> { ["format"] = "pt", ["note"] = "ü \"quoted\"" };
         var bytes = Safetensors.Serialize(tensors, meta);
@@ -63,7 +62,7 @@ public sealed class SafetensorsTests
     [TestMethod]
     public void SavingTwiceGivesIdenticalBytesWithPaddedSortedHeader()
     {
-        using var scope = Th.NewDisposeScope();
+        using var scope = torch.NewDisposeScope();
         var tensors = Sample();
         var a = Safetensors.Serialize(tensors);
         var reversed = tensors.Reverse().ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -92,7 +91,7 @@ public sealed class SafetensorsTests
         MemoryMarshalCopy(floats, data.AsSpan(16, 16));
         var json = "{\"__metadata__\":{\"format\":\"pt\"},\"weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[16,32]},"
                  + "\"idx\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}   ";
-        using var scope = Th.NewDisposeScope();
+        using var scope = torch.NewDisposeScope();
         var (tensors, meta) = Safetensors.Deserialize(WithHeader(json, data));
         CollectionAssert.AreEqual(floats, tensors["weight"].ToArray<float>());
         CollectionAssert.AreEqual(new long[] { 2, 2 }, tensors["weight"].Shape);
@@ -106,7 +105,7 @@ public sealed class SafetensorsTests
     [TestMethod]
     public void FileRoundTripThroughPath()
     {
-        using var scope = Th.NewDisposeScope();
+        using var scope = torch.NewDisposeScope();
         var dir = Path.Combine(Path.GetTempPath(), "mlext-st-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -140,7 +139,7 @@ public sealed class SafetensorsTests
     {
         var json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}";
         var ok = WithHeader(json, new byte[12]);
-        using (Th.NewDisposeScope()) Assert.AreEqual(2, Safetensors.Deserialize(ok).Tensors.Count);
+        using (torch.NewDisposeScope()) Assert.AreEqual(2, Safetensors.Deserialize(ok).Tensors.Count);
 
         var beyond = WithHeader(json.Replace("[8,12]", "[8,1000000]").Replace("\"shape\":[1]", "\"shape\":[249998]"), new byte[12]);
         var e = LoadFails(beyond);
@@ -165,7 +164,7 @@ public sealed class SafetensorsTests
     [TestMethod]
     public void TruncatedFileIsRejected()
     {
-        using var scope = Th.NewDisposeScope();
+        using var scope = torch.NewDisposeScope();
         var bytes = Safetensors.Serialize(Sample());
         var cut = bytes.AsSpan(0, bytes.Length - 3).ToArray();
         StringAssert.Contains(LoadFails(cut).Message, "truncated");
@@ -201,8 +200,8 @@ public sealed class SafetensorsTests
     [TestMethod]
     public void MaxBytesBoundsTheFile()
     {
-        using var scope = Th.NewDisposeScope();
-        var bytes = Safetensors.Serialize(new Dictionary<string, Tensor> { ["w"] = Th.Zeros([1000]) });
+        using var scope = torch.NewDisposeScope();
+        var bytes = Safetensors.Serialize(new Dictionary<string, Tensor> { ["w"] = torch.Zeros([1000]) });
         var e = Assert.ThrowsExactly<FormatException>(() => Safetensors.Deserialize(bytes, maxBytes: 1000));
         StringAssert.Contains(e.Message, "allowed file size");
         Assert.AreEqual(1, Safetensors.Deserialize(bytes, maxBytes: bytes.Length).Tensors.Count);
@@ -211,8 +210,8 @@ public sealed class SafetensorsTests
     [TestMethod]
     public void ReservedOrNullNamesCannotBeSaved()
     {
-        using var scope = Th.NewDisposeScope();
-        Assert.ThrowsExactly<ArgumentException>(() => Safetensors.Serialize(new Dictionary<string, Tensor> { ["__metadata__"] = Th.Zeros([1]) }));
+        using var scope = torch.NewDisposeScope();
+        Assert.ThrowsExactly<ArgumentException>(() => Safetensors.Serialize(new Dictionary<string, Tensor> { ["__metadata__"] = torch.Zeros([1]) }));
     }
 
     private sealed class NonSeekable(byte[] data) : Stream
