@@ -83,18 +83,19 @@ IValue to_ivalue(const mlx_arg& a, const c10::Argument& spec) {
   }
 }
 
-void push_result(const IValue& v, mlx_arg* results, int32_t capacity, int32_t& n) {
+void push_result(const IValue& v, std::vector<mlx_arg>& results) {
   if (v.isTuple()) {
-    for (const auto& e : v.toTupleRef().elements()) push_result(e, results, capacity, n);
+    for (const auto& e : v.toTupleRef().elements()) push_result(e, results);
     return;
   }
   if (v.isTensorList()) {
-    for (const at::Tensor& t : v.toTensorVector()) push_result(IValue(t), results, capacity, n);
+    for (const at::Tensor& t : v.toTensorVector()) push_result(IValue(t), results);
     return;
   }
-  if (n >= capacity) throw std::invalid_argument("operator returned more than " + std::to_string(capacity) + " results");
-  mlx_arg& r = results[n++];
+  results.emplace_back();
+  mlx_arg& r = results.back();
   r.name = nullptr;
+  r.reserved = 0;
   r.len = 0;
   if (v.isTensor()) {
     const at::Tensor& t = v.toTensor();
@@ -118,6 +119,8 @@ void push_result(const IValue& v, mlx_arg* results, int32_t capacity, int32_t& n
 }
 
 thread_local std::string g_schema_text;
+// Results that did not fit the caller's buffer, handed over by mlx_op_take_results.
+thread_local std::vector<mlx_arg> g_pending;
 
 }  // namespace
 
@@ -176,14 +179,27 @@ MLX_API int mlx_op_call(mlx_op op, const mlx_arg* args, int32_t nargs, mlx_arg* 
     }
   }
   handle.callBoxed(stack);
-  int32_t count = 0;
+  std::vector<mlx_arg> out;
   try {
-    for (const auto& v : stack) push_result(v, results, capacity, count);
+    for (const auto& v : stack) push_result(v, out);
   } catch (...) {
-    for (int32_t j = 0; j < count; ++j)
-      if (results[j].kind == MLX_TENSOR) mlx_tensor_free(const_cast<void*>(results[j].v.p));
+    for (auto& r : out)
+      if (r.kind == MLX_TENSOR) mlx_tensor_free(const_cast<void*>(r.v.p));
     throw;
   }
-  *nresults = count;
+  *nresults = static_cast<int32_t>(out.size());
+  if (out.size() > static_cast<size_t>(capacity)) {
+    g_pending = std::move(out);
+    return 1;  // the caller allocates *nresults cells and calls mlx_op_take_results
+  }
+  std::copy(out.begin(), out.end(), results);
+  MLX_CATCH
+}
+
+MLX_API int mlx_op_take_results(mlx_arg* results, int32_t capacity) {
+  MLX_TRY
+  if (g_pending.size() > static_cast<size_t>(capacity)) throw std::invalid_argument("result buffer too small");
+  std::copy(g_pending.begin(), g_pending.end(), results);
+  g_pending.clear();
   MLX_CATCH
 }

@@ -75,8 +75,11 @@ MLX_API int mlx_set_grad_enabled(int32_t value);
 // generic operator dispatch
 MLX_API int mlx_op_find(const char* name, const char* overload, mlx_op* out);
 MLX_API int mlx_op_schema(mlx_op op, const char** out);
+// Returns 0 with the results in `results`, or 1 when *nresults > capacity: the results then wait in a
+// thread-local buffer for mlx_op_take_results (called next, on the same thread).
 MLX_API int mlx_op_call(mlx_op op, const mlx_arg* args, int32_t nargs, mlx_arg* results,
                         int32_t capacity, int32_t* nresults);
+MLX_API int mlx_op_take_results(mlx_arg* results, int32_t capacity);
 
 // runtime
 MLX_API int mlx_manual_seed(uint64_t seed);

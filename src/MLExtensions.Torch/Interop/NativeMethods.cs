@@ -48,6 +48,7 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int mlx_op_find(string name, string overload, out IntPtr op);
     [LibraryImport(Lib)] internal static partial int mlx_op_schema(IntPtr op, out IntPtr text);
+    [LibraryImport(Lib)] internal static partial int mlx_op_take_results(NativeArg* results, int capacity);
     [LibraryImport(Lib)] internal static partial int mlx_op_call(IntPtr op, NativeArg* args, int nargs, NativeArg* results, int capacity, out int nresults);
 
     [LibraryImport(Lib)] internal static partial int mlx_manual_seed(ulong seed);

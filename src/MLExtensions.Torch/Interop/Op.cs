@@ -49,54 +49,70 @@ public sealed unsafe class Op
     /// <summary>Calls an operator that returns one tensor.</summary>
     public Tensor Call(params ReadOnlySpan<Arg> args)
     {
-        NativeArg* results = stackalloc NativeArg[MaxResults];
-        int n = Invoke(args, results);
-        if (n != 1 || results[0].Kind != (int)ArgKind.Tensor)
+        NativeArg* buffer = stackalloc NativeArg[MaxResults];
+        int n = Invoke(args, buffer, out var results);
+        try
         {
-            FreeResults(results, n);
-            throw new TorchException($"{Name}: expected one tensor result, got {n}");
+            if (n != 1 || results[0].Kind != (int)ArgKind.Tensor)
+            {
+                FreeResults(results, n);
+                throw new TorchException($"{Name}: expected one tensor result, got {n}");
+            }
+            return new Tensor(results[0].P);
         }
-        return new Tensor(results[0].P);
+        finally { Release(results, buffer); }
     }
 
     /// <summary>Calls an operator that returns several tensors (a tuple or a list).</summary>
     public Tensor[] CallMany(params ReadOnlySpan<Arg> args)
     {
-        NativeArg* results = stackalloc NativeArg[MaxResults];
-        int n = Invoke(args, results);
-        var output = new Tensor[n];
-        for (int i = 0; i < n; i++)
+        NativeArg* buffer = stackalloc NativeArg[MaxResults];
+        int n = Invoke(args, buffer, out var results);
+        try
         {
-            if (results[i].Kind != (int)ArgKind.Tensor)
-            {
-                FreeResults(results + i, n - i);
-                throw new TorchException($"{Name}: result {i} is not a tensor");
-            }
-            output[i] = new Tensor(results[i].P);
+            for (int i = 0; i < n; i++)
+                if (results[i].Kind != (int)ArgKind.Tensor)
+                {
+                    FreeResults(results, n);
+                    throw new TorchException($"{Name}: result {i} is not a tensor");
+                }
+            var output = new Tensor[n];
+            for (int i = 0; i < n; i++) output[i] = new Tensor(results[i].P);
+            return output;
         }
-        return output;
+        finally { Release(results, buffer); }
     }
 
     /// <summary>Calls an operator for its side effect (in-place ops); any tensor results are released.</summary>
     public void CallVoid(params ReadOnlySpan<Arg> args)
     {
-        NativeArg* results = stackalloc NativeArg[MaxResults];
-        int n = Invoke(args, results);
+        NativeArg* buffer = stackalloc NativeArg[MaxResults];
+        int n = Invoke(args, buffer, out var results);
         FreeResults(results, n);
+        Release(results, buffer);
     }
 
     /// <summary>Calls an operator that returns a number (int, float or bool), as a double.</summary>
     public double CallScalar(params ReadOnlySpan<Arg> args)
     {
-        NativeArg* results = stackalloc NativeArg[MaxResults];
-        int n = Invoke(args, results);
-        if (n != 1) { FreeResults(results, n); throw new TorchException($"{Name}: expected one scalar result, got {n}"); }
-        return (ArgKind)results[0].Kind switch
+        NativeArg* buffer = stackalloc NativeArg[MaxResults];
+        int n = Invoke(args, buffer, out var results);
+        try
         {
-            ArgKind.Int or ArgKind.Bool => results[0].I,
-            ArgKind.Double => results[0].D,
-            _ => throw new TorchException($"{Name}: result is not a scalar"),
-        };
+            if (n != 1) { FreeResults(results, n); throw new TorchException($"{Name}: expected one scalar result, got {n}"); }
+            return (ArgKind)results[0].Kind switch
+            {
+                ArgKind.Int or ArgKind.Bool => results[0].I,
+                ArgKind.Double => results[0].D,
+                _ => throw new TorchException($"{Name}: result is not a scalar"),
+            };
+        }
+        finally { Release(results, buffer); }
+    }
+
+    private static void Release(NativeArg* results, NativeArg* buffer)
+    {
+        if (results != buffer) NativeMemory.Free(results);
     }
 
     private static void FreeResults(NativeArg* results, int n)
@@ -105,7 +121,8 @@ public sealed unsafe class Op
             if (results[i].Kind == (int)ArgKind.Tensor) NativeMethods.mlx_tensor_free(results[i].P);
     }
 
-    private int Invoke(ReadOnlySpan<Arg> args, NativeArg* results)
+    /// <summary>Calls the operator; results land in <paramref name="buffer"/> or, when there are more than it holds, in native memory that <see cref="Release"/> frees.</summary>
+    private int Invoke(ReadOnlySpan<Arg> args, NativeArg* buffer, out NativeArg* results)
     {
         if (args.Length > MaxArgs) throw new ArgumentException($"{Name}: too many arguments ({args.Length})");
         NativeArg* native = stackalloc NativeArg[args.Length];
@@ -161,8 +178,15 @@ public sealed unsafe class Op
                 }
             }
         }
-        int rc = NativeMethods.mlx_op_call(_handle, native, args.Length, results, MaxResults, out int count);
+        int rc = NativeMethods.mlx_op_call(_handle, native, args.Length, buffer, MaxResults, out int count);
         for (int k = 0; k < args.Length; k++) GC.KeepAlive(args[k].O);
+        results = buffer;
+        if (rc == 1)
+        {
+            results = (NativeArg*)NativeMemory.Alloc((nuint)count, (nuint)sizeof(NativeArg));
+            rc = NativeMethods.mlx_op_take_results(results, count);
+            if (rc != 0) { NativeMemory.Free(results); results = buffer; }
+        }
         if (rc != 0) throw new TorchException(Marshal.PtrToStringUTF8(NativeMethods.mlx_last_error()) ?? $"{Name} failed");
         return count;
     }
