@@ -15,10 +15,12 @@ internal sealed class ModelArchive : IDisposable
     private readonly ModelFileLimits _limits;
     private readonly ZipArchiveEntry _manifest;
     private readonly ZipArchiveEntry? _weights;
+    private readonly bool _ownsStream;
 
-    private ModelArchive(Stream stream, string path, ModelFileLimits limits)
+    private ModelArchive(Stream stream, bool ownsStream, string path, ModelFileLimits limits)
     {
         _stream = stream;
+        _ownsStream = ownsStream;
         Path = path;
         FileName = System.IO.Path.GetFileName(path);
         _limits = limits;
@@ -63,11 +65,11 @@ internal sealed class ModelArchive : IDisposable
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"model file not found: {full}", full);
         var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        try { return new ModelArchive(stream, full, limits ?? ModelFileLimits.Default); }
+        try { return new ModelArchive(stream, ownsStream: true, full, limits ?? ModelFileLimits.Default); }
         catch { stream.Dispose(); throw; }
     }
 
-    public static ModelArchive Open(Stream stream, string name, ModelFileLimits? limits) => new(stream, name, limits ?? ModelFileLimits.Default);
+    public static ModelArchive Open(Stream stream, string name, ModelFileLimits? limits) => new(stream, ownsStream: false, name, limits ?? ModelFileLimits.Default);
 
     private static bool IsUnsafe(string name) =>
         name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.Contains(':') || name.Contains('\0') ||
@@ -132,6 +134,6 @@ internal sealed class ModelArchive : IDisposable
     public void Dispose()
     {
         _zip.Dispose();
-        _stream.Dispose();
+        if (_ownsStream) _stream.Dispose();
     }
 }
