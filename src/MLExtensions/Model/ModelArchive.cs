@@ -12,7 +12,6 @@ internal sealed class ModelArchive : IDisposable
 {
     private readonly Stream _stream;
     private readonly ZipArchive _zip;
-    private readonly ModelFileLimits _limits;
     private readonly ZipArchiveEntry _manifest;
     private readonly ZipArchiveEntry? _weights;
     private readonly bool _ownsStream;
@@ -23,7 +22,6 @@ internal sealed class ModelArchive : IDisposable
         _ownsStream = ownsStream;
         Path = path;
         FileName = System.IO.Path.GetFileName(path);
-        _limits = limits;
         try
         {
             _zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
@@ -83,20 +81,17 @@ internal sealed class ModelArchive : IDisposable
 
     private ModelFileException Fail(string message, Exception? inner = null) => new(Path, message, inner);
 
-    private Stream OpenBounded(ZipArchiveEntry entry, long limit)
-    {
-        // The declared size can lie; the bound holds whatever the entry really inflates to.
-        long bound = Math.Min(entry.Length, limit);
-        return new BoundedReadStream(entry.Open(), bound,
-            () => Fail($"{entry.FullName} in {FileName} inflates to more than its declared {entry.Length:N0} bytes (limit {limit:N0}); the file is damaged or hostile"));
-    }
+    private Stream OpenChecked(ZipArchiveEntry entry) =>
+        // CheckSize has bounded entry.Length by the limits already.
+        new CheckedEntryStream(entry.Open(), entry.Length, entry.Crc32,
+            problem => Fail($"{entry.FullName} in {FileName} is damaged: {problem}"));
 
     public ModelManifest ReadManifest()
     {
         byte[] json;
         try
         {
-            using var s = OpenBounded(_manifest, _limits.MaxManifestBytes);
+            using var s = OpenChecked(_manifest);
             using var ms = new MemoryStream((int)Math.Min(_manifest.Length, int.MaxValue));
             s.CopyTo(ms);
             json = ms.ToArray();
@@ -105,8 +100,6 @@ internal sealed class ModelArchive : IDisposable
         {
             throw Fail($"{ModelFile.ManifestEntryName} in {FileName} is damaged ({e.Message})", e);
         }
-        if (json.Length != _manifest.Length)
-            throw Fail($"{ModelFile.ManifestEntryName} in {FileName} is truncated ({json.Length:N0} of {_manifest.Length:N0} bytes)");
         return ManifestJson.Read(json, FileName, Path);
     }
 
@@ -115,7 +108,7 @@ internal sealed class ModelArchive : IDisposable
         if (_weights is null) return (new Dictionary<string, Tensor>(StringComparer.Ordinal), new Dictionary<string, string>());
         try
         {
-            using var s = OpenBounded(_weights, _limits.MaxWeightsBytes);
+            using var s = OpenChecked(_weights);
             var (tensors, metadata) = Safetensors.Load(s, Math.Max(8, _weights.Length));
             foreach (var t in tensors.Values) t.DetachFromDisposeScope();
             if (s.ReadByte() >= 0)
