@@ -23,7 +23,7 @@ public sealed class DataCatalog
     {
         using var cursor = new TextFileCursor(path, options);
         var parts = new List<DataBatch>();
-        while (cursor.Next(1 << 16) is { } batch) parts.Add(batch);
+        while (cursor.Next(8192) is { } batch) parts.Add(batch);
         return parts.Count > 0 ? DataBatch.Concat(parts) : EmptyBatch(cursor.Schema);
     }
 

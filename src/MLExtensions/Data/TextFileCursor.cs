@@ -57,6 +57,9 @@ internal sealed class TextFileCursor : IDisposable
                 else if (numeric[j]) { _target[j] = Target.Float; _targetIndex[j] = _floatCount; outputs.Add((name, Target.Float, _floatCount++)); }
                 else { _target[j] = Target.Text; _targetIndex[j] = _textCount; outputs.Add((name, Target.Text, _textCount++)); }
             }
+            if (_options.GatherNumericFeatures && _slotCount == 0)
+                throw new DataLoadException(_fileName, null, null,
+                    $"GatherNumericFeatures is set but no column other than the label is numeric; columns: {string.Join(", ", _names)}");
             _outputs = outputs.ToArray();
             Schema = BuildSchema();
         }
@@ -201,6 +204,13 @@ internal sealed class TextFileCursor : IDisposable
             if (ParseRow(r.Line, r.Fields, n, floats, texts, slots)) n++;
         }
         if (n == 0) return null;
+        if (n < maxRows)
+        {
+            // The last batch keeps only what it holds: a small file does not pin a full-size buffer.
+            for (int k = 0; k < _floatCount; k++) floats[k] = floats[k][..n];
+            for (int k = 0; k < _textCount; k++) texts[k] = texts[k][..n];
+            slots = slots[..(n * _slotCount)];
+        }
         var columns = new DataColumn[_outputs.Length];
         var slotSchema = Schema.FirstOrDefault(c => c.Kind == ColumnKind.FloatVector);
         for (int o = 0; o < _outputs.Length; o++)
