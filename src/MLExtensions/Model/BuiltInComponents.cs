@@ -1,0 +1,8 @@
+namespace MLExtensions.Model;
+
+/// <summary>The pack's own components, registered with <see cref="ModelComponentRegistry"/> on first use.</summary>
+internal static class BuiltInComponents
+{
+    /// <summary>Name, current component version and loader of each built-in component.</summary>
+    public static readonly (string Name, int Version, ModelLoader Loader)[] All = [];
+}
