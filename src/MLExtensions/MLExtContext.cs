@@ -24,7 +24,7 @@ public sealed class MLExtContext
     {
         Seed = seed;
         Random = seed.HasValue ? new Random(seed.Value) : new Random();
-        if (seed.HasValue) Torch.Torch.ManualSeed(unchecked((ulong)seed.Value));
+        if (seed.HasValue) torch.ManualSeed(unchecked((ulong)seed.Value));
         Data = new DataCatalog(this);
     }
 

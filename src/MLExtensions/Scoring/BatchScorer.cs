@@ -1,3 +1,4 @@
+using MLExtensions.Torch;
 using MLExtensions.Data;
 
 namespace MLExtensions.Scoring;
@@ -35,8 +36,8 @@ public static class BatchScorer
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(transform);
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var noGrad = torch.NoGrad();
+        using var scope = torch.NewDisposeScope();
         return transform(batch);
     }
 

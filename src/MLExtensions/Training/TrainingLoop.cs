@@ -1,3 +1,4 @@
+using MLExtensions.Torch;
 using System.Diagnostics;
 using System.Globalization;
 using MLExtensions.Torch.NN;
@@ -65,7 +66,7 @@ public sealed class TrainingLoop
                     cancellationToken.ThrowIfCancellationRequested();
                     globalStep++;
                     double loss;
-                    using (Torch.Torch.NewDisposeScope())
+                    using (torch.NewDisposeScope())
                         loss = trainStep(new TrainingStep(epoch, step, globalStep, o.StepsPerEpoch, total, cancellationToken));
                     if (o.StopOnNonFiniteLoss && !double.IsFinite(loss))
                         throw new InvalidOperationException(
@@ -127,8 +128,8 @@ public sealed class TrainingLoop
         module?.Eval();
         try
         {
-            using var noGrad = Torch.Torch.NoGrad();
-            using var scope = Torch.Torch.NewDisposeScope();
+            using var noGrad = torch.NoGrad();
+            using var scope = torch.NewDisposeScope();
             return validate(epoch);
         }
         finally

@@ -15,8 +15,8 @@ internal sealed class WeightsSnapshot : IDisposable
         var copies = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            using var noGrad = Torch.Torch.NoGrad();
-            using var scope = Torch.Torch.NewDisposeScope();
+            using var noGrad = torch.NoGrad();
+            using var scope = torch.NewDisposeScope();
             foreach (var (name, tensor) in module.StateDict())
                 copies[name] = tensor.Detach().Clone().DetachFromDisposeScope();
         }

@@ -1,5 +1,4 @@
 using MLExtensions.Torch;
-using Th = MLExtensions.Torch.Torch;
 
 namespace MLExtensions.Tests.Pack;
 
@@ -56,10 +55,10 @@ public sealed class ContextTests
     public void Same_seed_gives_same_tensors_and_shuffles()
     {
         var a = new MLExtContext(seed: 42);
-        using var ta = Th.Randn([5]);
+        using var ta = torch.Randn([5]);
         int ra = a.Random.Next();
         var b = new MLExtContext(seed: 42);
-        using var tb = Th.Randn([5]);
+        using var tb = torch.Randn([5]);
         int rb = b.Random.Next();
         CollectionAssert.AreEqual(ta.ToArray<float>(), tb.ToArray<float>());
         Assert.AreEqual(ra, rb);

@@ -6,7 +6,6 @@ using MLExtensions.Data;
 using MLExtensions.Model;
 using MLExtensions.Torch;
 using MLExtensions.Torch.NN;
-using Th = MLExtensions.Torch.Torch;
 
 namespace MLExtensions.Tests.Pack;
 
@@ -35,8 +34,8 @@ public sealed class ModelFileTests
 
     private static Dictionary<string, Tensor> Weights()
     {
-        Th.ManualSeed(3);
-        return new Dictionary<string, Tensor> { ["layer.weight"] = Th.Randn([3, 4]), ["layer.bias"] = Th.Randn([3]), ["ids"] = Tensor.From(new long[] { 4, 5 }) };
+        torch.ManualSeed(3);
+        return new Dictionary<string, Tensor> { ["layer.weight"] = torch.Randn([3, 4]), ["layer.bias"] = torch.Randn([3]), ["ids"] = Tensor.From(new long[] { 4, 5 }) };
     }
 
     [TestMethod]

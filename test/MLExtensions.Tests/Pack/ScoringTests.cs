@@ -1,7 +1,6 @@
 using MLExtensions.Data;
 using MLExtensions.Scoring;
 using MLExtensions.Torch;
-using Th = MLExtensions.Torch.Torch;
 
 namespace MLExtensions.Tests.Pack;
 
@@ -23,14 +22,14 @@ public sealed class ScoringTests
         foreach (var scored in BatchScorer.Score(batches, batch =>
         {
             calls++;
-            anyGrad |= Th.IsGradEnabled;
+            anyGrad |= torch.IsGradEnabled;
             var x = batch.GetColumn<FloatVectorColumn>("Features").ToTensor();
             var sum = x.Sum(1);
             intermediates.Add(x);
             return batch.Append(FloatColumn.FromTensor("Sum", sum));
         }))
         {
-            Assert.IsTrue(Th.IsGradEnabled, "the consumer runs outside the no-grad guard");
+            Assert.IsTrue(torch.IsGradEnabled, "the consumer runs outside the no-grad guard");
             Assert.IsTrue(intermediates.All(t => t.IsDisposed), "tensors are freed before the batch is handed on");
             if (rows == 0) firstSum = scored.GetColumn<FloatColumn>("Sum")[0];
             rows += scored.RowCount;

@@ -1,7 +1,6 @@
 using MLExtensions.Torch;
 using MLExtensions.Torch.NN;
 using MLExtensions.Training;
-using Th = MLExtensions.Torch.Torch;
 
 namespace MLExtensions.Tests.Pack;
 
@@ -17,7 +16,7 @@ public sealed class TrainingLoopTests
     /// <summary>Sets every weight of <paramref name="module"/> to <paramref name="value"/>, standing in for an optimizer step.</summary>
     private static void SetWeights(Module module, double value)
     {
-        using var noGrad = Th.NoGrad();
+        using var noGrad = torch.NoGrad();
         foreach (var p in module.Parameters()) p.Fill_(value);
     }
 
@@ -100,7 +99,7 @@ public sealed class TrainingLoopTests
         var loop = new TrainingLoop(new TrainingLoopOptions { Epochs = 2, StepsPerEpoch = 3 });
         loop.Run(_ =>
         {
-            var t = Th.Randn([16, 16]);
+            var t = torch.Randn([16, 16]);
             var u = t.Matmul(t);
             created.Add(t);
             created.Add(u);
