@@ -50,6 +50,34 @@ public sealed class ModelInfo
     /// <summary>Whether this build has a loader for the component.</summary>
     public bool IsComponentKnown => ModelComponentRegistry.IsKnown(Component);
 
+    /// <summary>The summary as JSON: file, component, versions, parameter count, options, metrics, map sizes, schema.</summary>
+    public JsonObject ToJson()
+    {
+        var metrics = new JsonObject();
+        foreach (var kv in Metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            metrics[kv.Key] = double.IsFinite(kv.Value) ? JsonValue.Create(kv.Value) : JsonValue.Create(kv.Value.ToString(CultureInfo.InvariantCulture));
+        var maps = new JsonObject();
+        foreach (var kv in Manifest.Maps.OrderBy(kv => kv.Key, StringComparer.Ordinal)) maps[kv.Key] = kv.Value.Count;
+        return new JsonObject
+        {
+            ["file"] = FilePath,
+            ["file_bytes"] = FileBytes,
+            ["component"] = Component,
+            ["component_version"] = ComponentVersion,
+            ["component_known"] = IsComponentKnown,
+            ["format_version"] = FormatVersion,
+            ["library_version"] = Manifest.LibraryVersion,
+            ["created_at"] = Manifest.CreatedAt.ToString("o", CultureInfo.InvariantCulture),
+            ["parameter_count"] = ParameterCount,
+            ["weights_bytes"] = WeightsBytes,
+            ["options"] = Options.DeepClone(),
+            ["metrics"] = metrics,
+            ["maps"] = maps,
+            ["input_schema"] = Manifest.InputSchema?.ToString(),
+            ["output_schema"] = Manifest.OutputSchema?.ToString(),
+        };
+    }
+
     /// <summary>A multi-line, human-readable summary.</summary>
     public override string ToString()
     {
