@@ -64,3 +64,22 @@ MLX_API int mlx_set_grad_enabled(int32_t value) {
   at::GradMode::set_enabled(value != 0);
   MLX_CATCH
 }
+
+// torch.autograd.grad: gradients of sum(outputs * grad_outputs) w.r.t. inputs, returned (not accumulated into .grad).
+// With create_graph the results are differentiable again (second-order methods such as MAML).
+MLX_API int mlx_autograd_grad(const mlx_tensor* outputs, int32_t noutputs, const mlx_tensor* grad_outputs,
+                              const mlx_tensor* inputs, int32_t ninputs, int32_t retain_graph, int32_t create_graph,
+                              int32_t allow_unused, mlx_tensor* results) {
+  MLX_TRY
+  std::vector<at::Tensor> outs, gouts, ins;
+  for (int32_t i = 0; i < noutputs; ++i) {
+    outs.push_back(T(outputs[i]));
+    gouts.push_back(grad_outputs && grad_outputs[i] ? T(grad_outputs[i]) : at::Tensor());
+  }
+  for (int32_t i = 0; i < ninputs; ++i) ins.push_back(T(inputs[i]));
+  auto grads = torch::autograd::grad(outs, ins, gouts,
+                                     retain_graph != 0 ? c10::optional<bool>(true) : c10::optional<bool>(create_graph != 0),
+                                     create_graph != 0, allow_unused != 0);
+  for (int32_t i = 0; i < ninputs; ++i) results[i] = grads[i].defined() ? mlx::wrap(grads[i]) : nullptr;
+  MLX_CATCH
+}

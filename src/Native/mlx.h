@@ -69,6 +69,9 @@ MLX_API int mlx_set_grad(mlx_tensor t, mlx_tensor grad_or_null);
 MLX_API int mlx_requires_grad(mlx_tensor t, int32_t* out);
 MLX_API int mlx_set_requires_grad(mlx_tensor t, int32_t value);
 MLX_API int mlx_zero_grad(mlx_tensor t, int32_t set_to_none);
+MLX_API int mlx_autograd_grad(const mlx_tensor* outputs, int32_t noutputs, const mlx_tensor* grad_outputs,
+                              const mlx_tensor* inputs, int32_t ninputs, int32_t retain_graph, int32_t create_graph,
+                              int32_t allow_unused, mlx_tensor* results);
 MLX_API int mlx_grad_enabled(int32_t* out);
 MLX_API int mlx_set_grad_enabled(int32_t value);
 

@@ -43,6 +43,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int mlx_requires_grad(IntPtr t, out int result);
     [LibraryImport(Lib)] internal static partial int mlx_set_requires_grad(IntPtr t, int value);
     [LibraryImport(Lib)] internal static partial int mlx_zero_grad(IntPtr t, int setToNone);
+    [LibraryImport(Lib)] internal static partial int mlx_autograd_grad(IntPtr* outputs, int noutputs, IntPtr* gradOutputs, IntPtr* inputs, int ninputs, int retainGraph, int createGraph, int allowUnused, IntPtr* results);
     [LibraryImport(Lib)] internal static partial int mlx_grad_enabled(out int result);
     [LibraryImport(Lib)] internal static partial int mlx_set_grad_enabled(int value);
 
