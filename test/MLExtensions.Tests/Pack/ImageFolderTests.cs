@@ -1,3 +1,4 @@
+using MLExtensions.Tests.Support;
 using MLExtensions.Data;
 
 namespace MLExtensions.Tests.Pack;
@@ -10,13 +11,13 @@ public sealed class ImageFolderTests
     {
         using var tmp = TestData.NewFolder();
         foreach (var d in new[] { "dog", "cat", "cat/kittens", "bird" }) Directory.CreateDirectory(tmp.File(d));
-        TinyPng.Write(tmp.File("dog/b.png"), 4, 4, 10);
-        TinyPng.Write(tmp.File("dog/a.PNG"), 4, 4, 20);
-        TinyPng.Write(tmp.File("cat/2.png"), 3, 2, 30);
-        TinyPng.Write(tmp.File("cat/kittens/1.png"), 2, 2, 40);
+        TestPng.Write(tmp.File("dog/b.png"), 4, 4, 1, (_, _, _) => 10);
+        TestPng.Write(tmp.File("dog/a.PNG"), 4, 4, 1, (_, _, _) => 20);
+        TestPng.Write(tmp.File("cat/2.png"), 3, 2, 1, (_, _, _) => 30);
+        TestPng.Write(tmp.File("cat/kittens/1.png"), 2, 2, 1, (_, _, _) => 40);
         File.WriteAllText(tmp.File("cat/notes.txt"), "not an image");
         File.WriteAllText(tmp.File("bird/readme.md"), "no images here");
-        TinyPng.Write(tmp.File("loose.png"), 2, 2, 50);
+        TestPng.Write(tmp.File("loose.png"), 2, 2, 1, (_, _, _) => 50);
 
         var ctx = new MLExtContext();
         var warnings = new List<string>();

@@ -1,17 +1,10 @@
 namespace MLExtensions.Tests.Pack;
 
-/// <summary>Finds the repository's data folder and makes throw-away folders for tests.</summary>
+/// <summary>The repository's data files and throw-away folders for tests.</summary>
 internal static class TestData
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "MLExtensions.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException($"MLExtensions.sln not found above {AppContext.BaseDirectory}");
-    });
-
     /// <summary>data/digits.csv.gz: header label,p0..p63; 1,797 rows; 10 classes.</summary>
-    public static string DigitsPath => Path.Combine(Root.Value, "data", "digits.csv.gz");
+    public static string DigitsPath => Support.RepoData.DigitsPath;
 
     /// <summary>The first data row of digits.csv.gz.</summary>
     public static readonly float[] DigitsRow0 =
