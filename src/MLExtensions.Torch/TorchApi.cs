@@ -10,8 +10,6 @@ namespace MLExtensions.Torch;
 public static class torch
 #pragma warning restore CS8981
 {
-    static torch() => ApplyDefaultThreads();
-
     // ---- runtime --------------------------------------------------------------------------------
 
     /// <summary>Seeds the global generator of the CPU and of every CUDA device.</summary>
@@ -22,13 +20,6 @@ public static class torch
     {
         get { NativeMethods.Check(NativeMethods.mlx_get_num_threads(out var n)); return n; }
         set => NativeMethods.Check(NativeMethods.mlx_set_num_threads(value));
-    }
-
-    private static void ApplyDefaultThreads()
-    {
-        var env = Environment.GetEnvironmentVariable("MLEXT_NUM_THREADS");
-        int n = int.TryParse(env, out var v) && v > 0 ? v : Environment.ProcessorCount;
-        NativeMethods.Check(NativeMethods.mlx_set_num_threads(n));
     }
 
     /// <summary>Ensures the native layer is loaded; throws <see cref="TorchSetupException"/> naming what is missing.</summary>

@@ -31,12 +31,15 @@ internal static class NativeLoader
             try
             {
                 _handle = NativeLibrary.Load(candidate);
+                ApplyDefaultThreads(_handle);
                 return _handle;
             }
             catch (DllNotFoundException e)
             {
+                // The runtime's message ends with the loader's own line (e.g. "libtorch_cpu.so.1.13: cannot open shared object file").
+                var reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? e.Message;
                 throw new TorchSetupException(
-                    $"{candidate} exists but could not be loaded: {e.Message}. A dependency (libtorch, OpenCV or OpenBLAS) " +
+                    $"{candidate} exists but could not be loaded ({reason}). A dependency (libtorch, OpenCV or OpenBLAS) " +
                     "is missing or was built for another libtorch; run eng/setup.sh (Debian: installs libtorch-dev, " +
                     "libopencv-dev, libopenblas0-pthread and rebuilds the native layer).", e);
             }
@@ -44,6 +47,15 @@ internal static class NativeLoader
         throw new TorchSetupException(
             $"{FileName} not found (looked in: {string.Join(", ", tried)}). Build it with eng/setup.sh " +
             "or point MLEXT_NATIVE_LIB at it.");
+    }
+
+    /// <summary>Intra-op threads default to MLEXT_NUM_THREADS, else every core (set once, when the library loads).</summary>
+    private static unsafe void ApplyDefaultThreads(IntPtr library)
+    {
+        var env = Environment.GetEnvironmentVariable("MLEXT_NUM_THREADS");
+        int n = int.TryParse(env, out var v) && v > 0 ? v : Environment.ProcessorCount;
+        var setThreads = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(library, "mlx_set_num_threads");
+        setThreads(n);
     }
 
     private static IEnumerable<string> Candidates()
