@@ -1,0 +1,28 @@
+namespace MLExtensions.Components.LinkPrediction;
+
+/// <summary>Creates a decoder of a given kind (the one place that maps kinds to classes).</summary>
+public static class KgeModels
+{
+    /// <summary>A new, randomly initialised model.</summary>
+    public static KgeModel Create(KgeModelKind kind, long entityCount, long relationCount, int dim, double margin, int norm) => kind switch
+    {
+        KgeModelKind.DistMult => new DistMult(entityCount, relationCount, dim),
+        KgeModelKind.ComplEx => new ComplEx(entityCount, relationCount, dim),
+        KgeModelKind.RotatE => new RotatE(entityCount, relationCount, dim, margin),
+        KgeModelKind.TransE => new TransE(entityCount, relationCount, dim, margin, norm),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown model kind"),
+    };
+
+    /// <summary>Parses a model name as the CLI and model files spell it (distmult, complex, rotate, transe).</summary>
+    public static KgeModelKind Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "distmult" => KgeModelKind.DistMult,
+        "complex" => KgeModelKind.ComplEx,
+        "rotate" => KgeModelKind.RotatE,
+        "transe" => KgeModelKind.TransE,
+        _ => throw new ArgumentException($"unknown model '{name}'; known: distmult, complex, rotate, transe"),
+    };
+
+    /// <summary>The name <see cref="Parse"/> reads.</summary>
+    public static string NameOf(KgeModelKind kind) => kind.ToString().ToLowerInvariant();
+}
