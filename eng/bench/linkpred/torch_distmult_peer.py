@@ -47,7 +47,8 @@ def step(batch):
         if not part:
             continue
         e = torch.tensor([q[0] for q in part]); r = torch.tensor([q[1] for q in part])
-        q = emb_e[e] * emb_r[r]
+        he, hr = torch.nn.functional.embedding(e, emb_e), torch.nn.functional.embedding(r, emb_r)
+        q = he * hr
         scores = q @ emb_e.t()
         answers = [(tails if want_tails else heads)[(q_[0], q_[1])] for q_ in part]
         rows = torch.tensor([i for i, ans in enumerate(answers) for _ in ans])
@@ -55,7 +56,8 @@ def step(batch):
         y = torch.zeros(len(part), E); y.index_put_((rows, cols), torch.ones(len(rows)))
         y = y * (1 - a.smoothing) + a.smoothing / E
         loss = torch.nn.functional.binary_cross_entropy_with_logits(scores, y, reduction="sum") / len(part) * (len(part) / n)
-        loss = loss + a.reg / n * (emb_e[e].abs().pow(3).sum() + emb_r[r].abs().pow(3).sum())
+        loss = loss + a.reg / n * (torch.nn.functional.embedding(e, emb_e).abs().pow(3).sum()
+                                  + torch.nn.functional.embedding(r, emb_r).abs().pow(3).sum())
         total = total + loss
     total.backward()
     opt.step()
