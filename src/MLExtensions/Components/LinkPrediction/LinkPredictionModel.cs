@@ -14,7 +14,7 @@ namespace MLExtensions.Components.LinkPrediction;
 /// <remarks>
 /// Model file (component <see cref="ComponentName"/>, version 1): model.json holds the options (decoder, Dim,
 /// margin, norm and the training settings), maps "entities" and "relations" (id = position) and metrics;
-/// weights.safetensors holds <c>entity</c> and <c>relation</c>.
+/// weights.safetensors holds <c>entity</c> and <c>relation</c>, and with an encoder its weights and graph (<c>encoder.*</c>).
 /// </remarks>
 public sealed class LinkPredictionModel : ITransformer
 {
@@ -179,7 +179,10 @@ public sealed class LinkPredictionModel : ITransformer
         var m = model.Manifest;
         var options = m.GetOptions<LinkPredictionOptions>();
         var maps = new KgIdMaps(m.GetMap("entities"), m.GetMap("relations"));
-        var network = KgeModels.Create(options.Model, maps.EntityCount, maps.RelationCount, options.Dim, options.Margin, options.TransENorm);
+        // The encoder's graph comes back with the weights; a placeholder of the saved size is built first.
+        var edgeCount = options.Encoder == EntityEncoderKind.None ? 0 : (int)(model.GetWeight("encoder.src").Size(0) / 2);
+        var placeholder = new TripleIds(new long[edgeCount], new long[edgeCount], new long[edgeCount]);
+        var network = KgeModels.Create(options, maps.EntityCount, maps.RelationCount, placeholder);
         try
         {
             network.LoadStateDict(model.Weights);

@@ -9,6 +9,15 @@ public enum LinkPredictionTrainingMode
     NegativeSampling,
 }
 
+/// <summary>Which entity encoder runs before the decoder.</summary>
+public enum EntityEncoderKind
+{
+    /// <summary>None: plain knowledge-graph embeddings.</summary>
+    None,
+    /// <summary>R-GCN over the training graph (<see cref="RgcnEncoder"/>), inverse relations and self-loops added.</summary>
+    Rgcn,
+}
+
 /// <summary>Options of <see cref="LinkPredictionTrainer"/>. Defaults suit a WordNet-sized graph with DistMult.</summary>
 public sealed class LinkPredictionOptions
 {
@@ -27,6 +36,15 @@ public sealed class LinkPredictionOptions
     public double Margin { get; set; } = 6.0;
     /// <summary>TransE's distance norm, 1 or 2. Default 1.</summary>
     public int TransENorm { get; set; } = 1;
+
+    /// <summary>Entity encoder in front of the decoder (default none: the decoder scores the entity table directly).</summary>
+    public EntityEncoderKind Encoder { get; set; } = EntityEncoderKind.None;
+    /// <summary>Graph convolution layers of the encoder (default 1).</summary>
+    public int EncoderLayers { get; set; } = 1;
+    /// <summary>R-GCN bases (basis decomposition) or blocks (block-diagonal; must divide the entity width). Default 4.</summary>
+    public int EncoderBases { get; set; } = 4;
+    /// <summary>R-GCN relation-matrix decomposition (default basis).</summary>
+    public RgcnDecomposition RgcnDecomposition { get; set; } = RgcnDecomposition.Basis;
 
     /// <summary>1-N scoring or negative sampling (default 1-N).</summary>
     public LinkPredictionTrainingMode Mode { get; set; } = LinkPredictionTrainingMode.OneToN;
@@ -72,6 +90,8 @@ public sealed class LinkPredictionOptions
         if (RegularizationWeight < 0) throw new ArgumentException($"RegularizationWeight must not be negative (got {RegularizationWeight})");
         if (ValidateEveryEpochs < 1) throw new ArgumentException($"ValidateEveryEpochs must be at least 1 (got {ValidateEveryEpochs})");
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"EarlyStoppingPatience must not be negative (got {EarlyStoppingPatience})");
+        if (EncoderLayers < 1) throw new ArgumentException($"EncoderLayers must be at least 1 (got {EncoderLayers})");
+        if (EncoderBases < 1) throw new ArgumentException($"EncoderBases must be at least 1 (got {EncoderBases})");
         if (TransENorm is not (1 or 2)) throw new ArgumentException($"TransENorm must be 1 or 2 (got {TransENorm})");
     }
 }

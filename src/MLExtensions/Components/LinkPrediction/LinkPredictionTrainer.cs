@@ -86,7 +86,7 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
             validIds = ids.Count > 0 ? ids : null;
         }
 
-        var network = KgeModels.Create(o.Model, maps.EntityCount, maps.RelationCount, o.Dim, o.Margin, o.TransENorm);
+        var network = KgeModels.Create(o, maps.EntityCount, maps.RelationCount, trainIds);
         try
         {
             if (device != Device.CPU) network.To(device);

@@ -20,9 +20,9 @@ public sealed class FilteredRankingTests
         }
 
         public override KgeModelKind Kind => KgeModelKind.DistMult;
-        public override Tensor ScoreTriples(Tensor heads, Tensor relations, Tensor tails) => _table.Index(heads, tails);
-        public override Tensor ScoreTails(Tensor heads, Tensor relations) => _table.IndexSelect(0, heads);
-        public override Tensor ScoreHeads(Tensor relations, Tensor tails) => _table.IndexSelect(1, tails).T();
+        protected override Tensor ScoreTriples(Tensor table, Tensor heads, Tensor relations, Tensor tails) => _table.Index(heads, tails);
+        protected override Tensor ScoreTails(Tensor table, Tensor heads, Tensor relations) => _table.IndexSelect(0, heads);
+        protected override Tensor ScoreHeads(Tensor table, Tensor relations, Tensor tails) => _table.IndexSelect(1, tails).T();
         public override IEnumerable<Tensor> Factors(Tensor entities, Tensor relations) => [];
 
         protected override void Dispose(bool disposing)

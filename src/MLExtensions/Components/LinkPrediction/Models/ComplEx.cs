@@ -38,16 +38,16 @@ public sealed class ComplEx : KgeModel
     }
 
     /// <inheritdoc />
-    public override Tensor ScoreTriples(Tensor heads, Tensor relations, Tensor tails) =>
-        (HeadTimesRelation(Entities(heads), Relations(relations)) * Entities(tails)).Sum(-1);
+    protected override Tensor ScoreTriples(Tensor table, Tensor heads, Tensor relations, Tensor tails) =>
+        (HeadTimesRelation(Rows(table, heads), Relations(relations)) * Rows(table, tails)).Sum(-1);
 
     /// <inheritdoc />
-    public override Tensor ScoreTails(Tensor heads, Tensor relations) =>
-        HeadTimesRelation(Entities(heads), Relations(relations)).Matmul(EntityWeight.T());
+    protected override Tensor ScoreTails(Tensor table, Tensor heads, Tensor relations) =>
+        HeadTimesRelation(Rows(table, heads), Relations(relations)).Matmul(table.T());
 
     /// <inheritdoc />
-    public override Tensor ScoreHeads(Tensor relations, Tensor tails) =>
-        RelationTimesConjTail(Relations(relations), Entities(tails)).Matmul(EntityWeight.T());
+    protected override Tensor ScoreHeads(Tensor table, Tensor relations, Tensor tails) =>
+        RelationTimesConjTail(Relations(relations), Rows(table, tails)).Matmul(table.T());
 
     /// <inheritdoc />
     public override IEnumerable<Tensor> Factors(Tensor entities, Tensor relations) =>

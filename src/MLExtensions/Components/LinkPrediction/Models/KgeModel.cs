@@ -41,14 +41,39 @@ public abstract class KgeModel : Module
     /// <summary>Relation rows for ids of any shape.</summary>
     protected Tensor Relations(Tensor ids) => Functional.Embedding(RelationWeight, ids);
 
+    /// <summary>The entity encoder (R-GCN ...) that turns the entity table into the representations the decoder scores, or null.</summary>
+    public EntityEncoder? Encoder { get; private set; }
+
+    /// <summary>Puts <paramref name="encoder"/> in front of the decoder (once, before training).</summary>
+    public void SetEncoder(EntityEncoder encoder)
+    {
+        if (Encoder != null) throw new InvalidOperationException("this model already has an encoder");
+        Encoder = RegisterModule("encoder", encoder);
+    }
+
+    /// <summary>The entity representations the decoder scores: the table, or the encoder's output over it.</summary>
+    public Tensor EntityTable() => Encoder is null ? EntityWeight : Encoder.Forward(EntityWeight);
+
+    /// <summary>Rows of <paramref name="table"/> for ids of any shape.</summary>
+    protected static Tensor Rows(Tensor table, Tensor ids) => Functional.Embedding(table, ids);
+
     /// <summary>Scores of triples given as id tensors of one shape: the result has that shape.</summary>
-    public abstract Tensor ScoreTriples(Tensor heads, Tensor relations, Tensor tails);
+    public Tensor ScoreTriples(Tensor heads, Tensor relations, Tensor tails) => ScoreTriples(EntityTable(), heads, relations, tails);
 
     /// <summary>Scores of (head, relation, e) for every entity e: [B, EntityCount].</summary>
-    public abstract Tensor ScoreTails(Tensor heads, Tensor relations);
+    public Tensor ScoreTails(Tensor heads, Tensor relations) => ScoreTails(EntityTable(), heads, relations);
 
     /// <summary>Scores of (e, relation, tail) for every entity e: [B, EntityCount].</summary>
-    public abstract Tensor ScoreHeads(Tensor relations, Tensor tails);
+    public Tensor ScoreHeads(Tensor relations, Tensor tails) => ScoreHeads(EntityTable(), relations, tails);
+
+    /// <summary>Triple scores against the entity representations <paramref name="table"/> [EntityCount, width].</summary>
+    protected abstract Tensor ScoreTriples(Tensor table, Tensor heads, Tensor relations, Tensor tails);
+
+    /// <summary>All-tail scores against <paramref name="table"/>.</summary>
+    protected abstract Tensor ScoreTails(Tensor table, Tensor heads, Tensor relations);
+
+    /// <summary>All-head scores against <paramref name="table"/>.</summary>
+    protected abstract Tensor ScoreHeads(Tensor table, Tensor relations, Tensor tails);
 
     /// <summary>
     /// The embedding factors a regulariser penalises for the given entity and relation ids (for complex models,

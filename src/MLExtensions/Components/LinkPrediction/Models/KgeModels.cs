@@ -13,6 +13,27 @@ public static class KgeModels
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown model kind"),
     };
 
+    /// <summary>
+    /// The model <paramref name="options"/> describe: the decoder, and in front of it the encoder over
+    /// <paramref name="graph"/> (the training triples) when one is chosen.
+    /// </summary>
+    public static KgeModel Create(LinkPredictionOptions options, long entityCount, long relationCount, TripleIds graph)
+    {
+        var model = Create(options.Model, entityCount, relationCount, options.Dim, options.Margin, options.TransENorm);
+        try
+        {
+            if (options.Encoder == EntityEncoderKind.Rgcn)
+                model.SetEncoder(new RgcnEncoder(entityCount, relationCount, model.EntityWeight.Size(1), graph,
+                                                 options.EncoderLayers, options.EncoderBases, options.RgcnDecomposition));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return model;
+    }
+
     /// <summary>Parses a model name as the CLI and model files spell it (distmult, complex, rotate, transe).</summary>
     public static KgeModelKind Parse(string name) => name.Trim().ToLowerInvariant() switch
     {

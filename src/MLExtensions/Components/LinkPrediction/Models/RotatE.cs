@@ -42,33 +42,33 @@ public sealed class RotatE : KgeModel
         ((ar - br).Square() + (ai - bi).Square() + 1e-9).Sqrt().Sum(-1);
 
     /// <inheritdoc />
-    public override Tensor ScoreTriples(Tensor heads, Tensor relations, Tensor tails)
+    protected override Tensor ScoreTriples(Tensor table, Tensor heads, Tensor relations, Tensor tails)
     {
-        var (qr, qi) = Rotate(Entities(heads), Relations(relations), false);
-        var (tr, ti) = Split(Entities(tails));
+        var (qr, qi) = Rotate(Rows(table, heads), Relations(relations), false);
+        var (tr, ti) = Split(Rows(table, tails));
         return Margin - Distance(qr, qi, tr, ti);
     }
 
     /// <inheritdoc />
-    public override Tensor ScoreTails(Tensor heads, Tensor relations)
+    protected override Tensor ScoreTails(Tensor table, Tensor heads, Tensor relations)
     {
-        var (qr, qi) = Rotate(Entities(heads), Relations(relations), false);
-        return AgainstAll(qr, qi);
+        var (qr, qi) = Rotate(Rows(table, heads), Relations(relations), false);
+        return AgainstAll(table, qr, qi);
     }
 
     /// <inheritdoc />
-    public override Tensor ScoreHeads(Tensor relations, Tensor tails)
+    protected override Tensor ScoreHeads(Tensor table, Tensor relations, Tensor tails)
     {
-        var (qr, qi) = Rotate(Entities(tails), Relations(relations), true);
-        return AgainstAll(qr, qi);
+        var (qr, qi) = Rotate(Rows(table, tails), Relations(relations), true);
+        return AgainstAll(table, qr, qi);
     }
 
     // γ − distance from each query [B, Dim] to every entity, in entity chunks that keep [B, chunk, Dim] bounded.
-    private Tensor AgainstAll(Tensor qr, Tensor qi)
+    private Tensor AgainstAll(Tensor table, Tensor qr, Tensor qi)
     {
         long b = qr.Size(0);
         long chunk = Math.Max(1, MaxChunkElements / Math.Max(1, b * Dim));
-        var (er, ei) = Split(EntityWeight);
+        var (er, ei) = Split(table);
         var qr3 = qr.Unsqueeze(1);
         var qi3 = qi.Unsqueeze(1);
         var parts = new List<Tensor>();

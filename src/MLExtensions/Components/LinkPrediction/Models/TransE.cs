@@ -25,16 +25,16 @@ public sealed class TransE : KgeModel
     public int Norm { get; }
 
     /// <inheritdoc />
-    public override Tensor ScoreTriples(Tensor heads, Tensor relations, Tensor tails) =>
-        Margin - (Entities(heads) + Relations(relations) - Entities(tails)).Norm(Norm, [-1]);
+    protected override Tensor ScoreTriples(Tensor table, Tensor heads, Tensor relations, Tensor tails) =>
+        Margin - (Rows(table, heads) + Relations(relations) - Rows(table, tails)).Norm(Norm, [-1]);
 
     /// <inheritdoc />
-    public override Tensor ScoreTails(Tensor heads, Tensor relations) =>
-        Margin - torch.Cdist(Entities(heads) + Relations(relations), EntityWeight, Norm);
+    protected override Tensor ScoreTails(Tensor table, Tensor heads, Tensor relations) =>
+        Margin - torch.Cdist(Rows(table, heads) + Relations(relations), table, Norm);
 
     /// <inheritdoc />
-    public override Tensor ScoreHeads(Tensor relations, Tensor tails) =>
-        Margin - torch.Cdist(Entities(tails) - Relations(relations), EntityWeight, Norm);
+    protected override Tensor ScoreHeads(Tensor table, Tensor relations, Tensor tails) =>
+        Margin - torch.Cdist(Rows(table, tails) - Relations(relations), table, Norm);
 
     /// <inheritdoc />
     public override IEnumerable<Tensor> Factors(Tensor entities, Tensor relations) => [Entities(entities), Relations(relations)];
