@@ -13,7 +13,7 @@ internal static class LinkPredTrainCommand
         var train = new Option<FileInfo>("--train") { Description = "Training triples (head<TAB>relation<TAB>tail, no header)", Required = true };
         var valid = new Option<FileInfo?>("--valid") { Description = "Validation triples: filtered MRR each epoch, early stopping, best weights kept" };
         var output = new Option<FileInfo>("--out") { Description = "Where to save the model zip", Required = true };
-        var model = new Option<string>("--model") { Description = "distmult | complex | rotate | transe, or rgcn-<one of them> (R-GCN encoder in front)", DefaultValueFactory = _ => "distmult" };
+        var model = new Option<string>("--model") { Description = "distmult | complex | rotate | transe, rgcn-<one of them> (R-GCN encoder in front), compgcn[-<decoder>] (CompGCN-style encoder; default decoder distmult)", DefaultValueFactory = _ => "distmult" };
         var dim = new Option<int>("--dim") { Description = "Embedding size", DefaultValueFactory = _ => d.Dim };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => d.Epochs };
         var batch = new Option<int>("--batch-size") { Description = "Queries (1-N) or triples (negative sampling) per step", DefaultValueFactory = _ => d.BatchSize };
@@ -29,7 +29,7 @@ internal static class LinkPredTrainCommand
         var patience = new Option<int>("--patience") { Description = "Validations without improvement before stopping (0 = off)", DefaultValueFactory = _ => d.EarlyStoppingPatience };
         var validateEvery = new Option<int>("--validate-every") { Description = "Validate every N epochs", DefaultValueFactory = _ => d.ValidateEveryEpochs };
         var validMax = new Option<int>("--valid-max") { Description = "Validate on at most this many validation triples (seeded sample; 0 = all)", DefaultValueFactory = _ => 0 };
-        var layers = new Option<int>("--encoder-layers") { Description = "R-GCN layers (rgcn-* models)", DefaultValueFactory = _ => d.EncoderLayers };
+        var layers = new Option<int>("--encoder-layers") { Description = "Encoder layers (rgcn-*, compgcn*)", DefaultValueFactory = _ => d.EncoderLayers };
         var bases = new Option<int>("--encoder-bases") { Description = "R-GCN bases, or blocks with --block-diagonal", DefaultValueFactory = _ => d.EncoderBases };
         var blockDiagonal = new Option<bool>("--block-diagonal") { Description = "R-GCN block-diagonal decomposition instead of bases" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
@@ -67,11 +67,12 @@ internal static class LinkPredTrainCommand
         return cmd;
     }
 
-    // "rgcn-<decoder>" puts an R-GCN encoder in front of the decoder.
+    // "rgcn-<decoder>" / "compgcn-<decoder>" put an encoder in front of the decoder; "compgcn" alone = compgcn-distmult.
     private static (KgeModelKind Decoder, EntityEncoderKind Encoder) ParseModel(string name)
     {
         var n = name.Trim().ToLowerInvariant();
-        if (n == "compgcn") throw new NotSupportedException("--model compgcn: the CompGCN encoder is not available yet; use rgcn-distmult, rgcn-complex, ... or a plain decoder");
+        if (n == "compgcn") return (KgeModelKind.DistMult, EntityEncoderKind.CompGcn);
+        if (n.StartsWith("compgcn-", StringComparison.Ordinal)) return (KgeModels.Parse(n["compgcn-".Length..]), EntityEncoderKind.CompGcn);
         if (n.StartsWith("rgcn-", StringComparison.Ordinal)) return (KgeModels.Parse(n["rgcn-".Length..]), EntityEncoderKind.Rgcn);
         return (KgeModels.Parse(n), EntityEncoderKind.None);
     }

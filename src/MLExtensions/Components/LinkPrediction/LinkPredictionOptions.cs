@@ -16,6 +16,8 @@ public enum EntityEncoderKind
     None,
     /// <summary>R-GCN over the training graph (<see cref="RgcnEncoder"/>), inverse relations and self-loops added.</summary>
     Rgcn,
+    /// <summary>CompGCN-style composition encoder (<see cref="CompGcnEncoder"/>).</summary>
+    CompGcn,
 }
 
 /// <summary>Options of <see cref="LinkPredictionTrainer"/>. Defaults suit a WordNet-sized graph with DistMult.</summary>
@@ -43,6 +45,8 @@ public sealed class LinkPredictionOptions
     public int EncoderLayers { get; set; } = 1;
     /// <summary>R-GCN bases (basis decomposition) or blocks (block-diagonal; must divide the entity width). Default 4.</summary>
     public int EncoderBases { get; set; } = 4;
+    /// <summary>CompGCN composition (default multiply).</summary>
+    public CompGcnComposition CompGcnComposition { get; set; } = CompGcnComposition.Multiply;
     /// <summary>R-GCN relation-matrix decomposition (default basis).</summary>
     public RgcnDecomposition RgcnDecomposition { get; set; } = RgcnDecomposition.Basis;
 

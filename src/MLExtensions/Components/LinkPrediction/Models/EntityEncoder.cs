@@ -9,6 +9,9 @@ namespace MLExtensions.Components.LinkPrediction;
 /// </summary>
 public abstract class EntityEncoder : Module
 {
-    /// <summary>The encoded entities for the table <paramref name="entities"/>.</summary>
-    public abstract Tensor Forward(Tensor entities);
+    /// <summary>
+    /// The encoded entities for the table <paramref name="entities"/>; <paramref name="relations"/> is the decoder's
+    /// relation table, for encoders that compose entity and relation embeddings.
+    /// </summary>
+    public abstract Tensor Forward(Tensor entities, Tensor relations);
 }

@@ -52,7 +52,7 @@ public abstract class KgeModel : Module
     }
 
     /// <summary>The entity representations the decoder scores: the table, or the encoder's output over it.</summary>
-    public Tensor EntityTable() => Encoder is null ? EntityWeight : Encoder.Forward(EntityWeight);
+    public Tensor EntityTable() => Encoder is null ? EntityWeight : Encoder.Forward(EntityWeight, RelationWeight);
 
     /// <summary>Rows of <paramref name="table"/> for ids of any shape.</summary>
     protected static Tensor Rows(Tensor table, Tensor ids) => Functional.Embedding(table, ids);

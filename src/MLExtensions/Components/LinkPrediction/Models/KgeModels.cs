@@ -25,6 +25,12 @@ public static class KgeModels
             if (options.Encoder == EntityEncoderKind.Rgcn)
                 model.SetEncoder(new RgcnEncoder(entityCount, relationCount, model.EntityWeight.Size(1), graph,
                                                  options.EncoderLayers, options.EncoderBases, options.RgcnDecomposition));
+            else if (options.Encoder == EntityEncoderKind.CompGcn)
+            {
+                if (model.RelationWeight.Size(1) != model.EntityWeight.Size(1))
+                    throw new ArgumentException($"the CompGCN encoder needs a decoder whose relations and entities have one width; {options.Model} does not");
+                model.SetEncoder(new CompGcnEncoder(entityCount, model.EntityWeight.Size(1), graph, options.EncoderLayers, options.CompGcnComposition));
+            }
         }
         catch
         {

@@ -75,7 +75,7 @@ public sealed class RgcnEncoder : EntityEncoder
     public RgcnDecomposition Decomposition { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor entities)
+    public override Tensor Forward(Tensor entities, Tensor relations)
     {
         var src = GetBuffer("src")!; var dst = GetBuffer("dst")!; var rel = GetBuffer("rel")!;
         var norm = GetBuffer("norm")!.Unsqueeze(1);
