@@ -13,6 +13,6 @@ dotnet build "$root/eng/bench/linkpred/LinkPredBench/LinkPredBench.csproj" -c Re
 dotnet "$root/eng/bench/linkpred/LinkPredBench/bin/Release/net10.0/linkpred-bench.dll" "$data" --steps 10
 /usr/bin/python3 "$root/eng/bench/linkpred/torch_distmult_peer.py" "$data" --steps 10
 "$root/eng/mlext" linkpred train --train "$data/train.txt" --valid "$data/valid.txt" --out "$out/wn18rr-distmult.zip" \
-  --model distmult --loss ns --negatives 64 --dim 100 --batch-size 2048 --lr 0.02 --epochs 5 --valid-max 500 --seed 1
+  --model distmult --loss ns --negatives 16 --dim 64 --batch-size 1024 --lr 0.05 --epochs 2 --valid-max 300 --seed 1
 "$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-distmult.zip" --test "$data/test.txt" \
   --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-distmult-test.json"
