@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace MLExtensions.Cli.Commands.LinkPrediction;
+
+/// <summary><c>mlext linkpred</c>: knowledge-graph link prediction (train, evaluate, predict).</summary>
+internal static class LinkPredCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("linkpred", "Knowledge-graph link prediction: train a KGE model on head<TAB>relation<TAB>tail triples, evaluate, predict top-k links");
+        cmd.Subcommands.Add(LinkPredTrainCommand.Create());
+        cmd.Subcommands.Add(LinkPredEvaluateCommand.Create());
+        cmd.Subcommands.Add(LinkPredPredictCommand.Create());
+        return cmd;
+    }
+}

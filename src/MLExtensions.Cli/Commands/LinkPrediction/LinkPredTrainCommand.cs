@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using MLExtensions.Components.LinkPrediction;
+
+namespace MLExtensions.Cli.Commands.LinkPrediction;
+
+/// <summary><c>mlext linkpred train</c>: fits a link predictor on a triples TSV, with early stopping on a validation TSV.</summary>
+internal static class LinkPredTrainCommand
+{
+    public static Command Create()
+    {
+        var d = new LinkPredictionOptions();
+        var train = new Option<FileInfo>("--train") { Description = "Training triples (head<TAB>relation<TAB>tail, no header)", Required = true };
+        var valid = new Option<FileInfo?>("--valid") { Description = "Validation triples: filtered MRR each epoch, early stopping, best weights kept" };
+        var output = new Option<FileInfo>("--out") { Description = "Where to save the model zip", Required = true };
+        var model = new Option<string>("--model") { Description = "distmult | complex | rotate | transe, rgcn-<one of them> (R-GCN encoder in front), compgcn[-<decoder>] (CompGCN-style encoder; default decoder distmult)", DefaultValueFactory = _ => "distmult" };
+        var dim = new Option<int>("--dim") { Description = "Embedding size", DefaultValueFactory = _ => d.Dim };
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => d.Epochs };
+        var batch = new Option<int>("--batch-size") { Description = "Queries (1-N) or triples (negative sampling) per step", DefaultValueFactory = _ => d.BatchSize };
+        var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => d.LearningRate };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW decoupled weight decay", DefaultValueFactory = _ => d.WeightDecay };
+        var loss = new Option<string>("--loss") { Description = "1-n (BCE over all entities) | ns (negative sampling, self-adversarial)", DefaultValueFactory = _ => "1-n" };
+        var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing of the 1-N loss", DefaultValueFactory = _ => d.LabelSmoothing };
+        var negatives = new Option<int>("--negatives") { Description = "Negatives per positive (ns)", DefaultValueFactory = _ => d.NegativesPerPositive };
+        var temperature = new Option<double>("--adversarial-temperature") { Description = "Self-adversarial temperature α (ns; 0 = uniform)", DefaultValueFactory = _ => d.AdversarialTemperature };
+        var margin = new Option<double>("--margin") { Description = "γ of rotate/transe", DefaultValueFactory = _ => d.Margin };
+        var regularizer = new Option<string>("--regularizer") { Description = "n3 | l2 | none", DefaultValueFactory = _ => "n3" };
+        var regWeight = new Option<double>("--reg-weight") { Description = "Regularisation weight λ", DefaultValueFactory = _ => d.RegularizationWeight };
+        var patience = new Option<int>("--patience") { Description = "Validations without improvement before stopping (0 = off)", DefaultValueFactory = _ => d.EarlyStoppingPatience };
+        var validateEvery = new Option<int>("--validate-every") { Description = "Validate every N epochs", DefaultValueFactory = _ => d.ValidateEveryEpochs };
+        var validMax = new Option<int>("--valid-max") { Description = "Validate on at most this many validation triples (seeded sample; 0 = all)", DefaultValueFactory = _ => 0 };
+        var layers = new Option<int>("--encoder-layers") { Description = "Encoder layers (rgcn-*, compgcn*)", DefaultValueFactory = _ => d.EncoderLayers };
+        var bases = new Option<int>("--encoder-bases") { Description = "R-GCN bases, or blocks with --block-diagonal", DefaultValueFactory = _ => d.EncoderBases };
+        var blockDiagonal = new Option<bool>("--block-diagonal") { Description = "R-GCN block-diagonal decomposition instead of bases" };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+        var cmd = new Command("train", "Train a link predictor on triples; saves a model zip with its entity/relation id maps");
+        foreach (var o in new Option[] { train, valid, output, model, dim, epochs, batch, lr, weightDecay, loss, smoothing, negatives, temperature,
+                                         margin, regularizer, regWeight, patience, validateEvery, validMax, layers, bases, blockDiagonal, seed })
+            cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(() =>
+        {
+            var (decoder, encoder) = ParseModel(p.GetValue(model)!);
+            var options = new LinkPredictionOptions
+            {
+                Model = decoder, Encoder = encoder, EncoderLayers = p.GetValue(layers), EncoderBases = p.GetValue(bases),
+                RgcnDecomposition = p.GetValue(blockDiagonal) ? RgcnDecomposition.BlockDiagonal : RgcnDecomposition.Basis,
+                Dim = p.GetValue(dim), Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch),
+                LearningRate = p.GetValue(lr), WeightDecay = p.GetValue(weightDecay),
+                Mode = p.GetValue(loss)!.ToLowerInvariant() switch
+                {
+                    "1-n" or "1n" or "onetoN" => LinkPredictionTrainingMode.OneToN,
+                    "ns" or "negative-sampling" => LinkPredictionTrainingMode.NegativeSampling,
+                    var other => throw new ArgumentException($"--loss must be 1-n or ns, not '{other}'"),
+                },
+                LabelSmoothing = p.GetValue(smoothing), NegativesPerPositive = p.GetValue(negatives),
+                AdversarialTemperature = p.GetValue(temperature), Margin = p.GetValue(margin),
+                Regularization = p.GetValue(regularizer)!.ToLowerInvariant() switch
+                {
+                    "n3" => KgeRegularization.N3, "l2" => KgeRegularization.L2, "none" => KgeRegularization.None,
+                    var other => throw new ArgumentException($"--regularizer must be n3, l2 or none, not '{other}'"),
+                },
+                RegularizationWeight = p.GetValue(regWeight), EarlyStoppingPatience = p.GetValue(patience),
+                ValidateEveryEpochs = p.GetValue(validateEvery), ValidationMaxTriples = p.GetValue(validMax),
+            };
+            return Run(options, p.GetValue(train)!, p.GetValue(valid), p.GetValue(output)!, p.GetValue(seed));
+        }));
+        return cmd;
+    }
+
+    // "rgcn-<decoder>" / "compgcn-<decoder>" put an encoder in front of the decoder; "compgcn" alone = compgcn-distmult.
+    private static (KgeModelKind Decoder, EntityEncoderKind Encoder) ParseModel(string name)
+    {
+        var n = name.Trim().ToLowerInvariant();
+        if (n == "compgcn") return (KgeModelKind.DistMult, EntityEncoderKind.CompGcn);
+        if (n.StartsWith("compgcn-", StringComparison.Ordinal)) return (KgeModels.Parse(n["compgcn-".Length..]), EntityEncoderKind.CompGcn);
+        if (n.StartsWith("rgcn-", StringComparison.Ordinal)) return (KgeModels.Parse(n["rgcn-".Length..]), EntityEncoderKind.Rgcn);
+        return (KgeModels.Parse(n), EntityEncoderKind.None);
+    }
+
+    private static int Run(LinkPredictionOptions options, FileInfo trainFile, FileInfo? validFile, FileInfo output, int seed)
+    {
+        var ctx = new MLExtContext(seed);
+        ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+        var train = TriplesTsvReader.Read(trainFile.FullName);
+        var valid = validFile is null ? null : TriplesTsvReader.Read(validFile.FullName);
+        Console.WriteLine($"{train.Source}: {train.Count} triples" + (train.DuplicatesDropped > 0 ? $" ({train.DuplicatesDropped} repeats dropped)" : "") +
+                          (valid is null ? "" : $"; {valid.Source}: {valid.Count} triples") +
+                          $"; {KgeModels.NameOf(options.Model)}, dim {options.Dim}, {(options.Mode == LinkPredictionTrainingMode.OneToN ? "1-N BCE" : "negative sampling")}");
+        var trainer = new LinkPredictionTrainer(ctx, options);
+        using var model = CliProgress.Run("linkpred", progress => trainer.Fit(train, valid, progress));
+        var r = trainer.LastResult!;
+        output.Directory?.Create();
+        model.Save(output.FullName);
+        var perEpoch = r.Epochs > 0 ? r.Elapsed.TotalSeconds / r.Epochs : 0;
+        var best = r.BestMetric is { } b ? FormattableString.Invariant($"; best validation MRR {b:F4} at epoch {r.BestEpoch}") : "";
+        Console.WriteLine(FormattableString.Invariant(
+            $"{model.Maps.EntityCount} entities, {model.Maps.RelationCount} relations; {r.Epochs} epoch(s) in {r.Elapsed.TotalSeconds:F1} s ({perEpoch:F1} s/epoch incl. validation){best}; saved {output.FullName}"));
+        return 0;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using MLExtensions.Data;
+using MLExtensions.Torch;
+using MLExtensions.Torch.Optim;
+using MLExtensions.Training;
+
+namespace MLExtensions.Components.LinkPrediction;
+
+/// <summary>
+/// Trains a knowledge-graph embedding model on (head, relation, tail) triples — the pipeline that puts the separate
+/// pieces together: id maps, decoder (<see cref="KgeModel"/>), loss (<see cref="OneToNBceLoss"/> or
+/// <see cref="SelfAdversarialNegativeSamplingLoss"/> with <see cref="UniformNegativeSampler"/>), regulariser
+/// (<see cref="KgeRegularizer"/>), AdamW, the <see cref="TrainingLoop"/> with early stopping on filtered validation
+/// MRR (<see cref="FilteredRankingEvaluator"/>, best weights kept) and progress.
+/// </summary>
+public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
+{
+    private readonly MLExtContext _context;
+
+    /// <summary>Creates a trainer; <paramref name="context"/> gives the seed, the device and the log.</summary>
+    public LinkPredictionTrainer(MLExtContext context, LinkPredictionOptions? options = null)
+    {
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        Options = options ?? new LinkPredictionOptions();
+    }
+
+    /// <summary>The options.</summary>
+    public LinkPredictionOptions Options { get; }
+
+    /// <summary>The outcome of the last <see cref="Fit(LabeledTriples, LabeledTriples?, IProgress{TrainingProgress}?, CancellationToken)"/> (epochs, losses, best validation).</summary>
+    public TrainingResult? LastResult { get; private set; }
+
+    /// <inheritdoc />
+    public DataSchema GetOutputSchema(DataSchema inputSchema)
+    {
+        inputSchema.Require(Options.HeadColumnName, ColumnKind.Text);
+        inputSchema.Require(Options.RelationColumnName, ColumnKind.Text);
+        inputSchema.Require(Options.TailColumnName, ColumnKind.Text);
+        return new DataSchema(inputSchema.Append(new ColumnSchema("Score", ColumnKind.Float)).Append(new ColumnSchema("Probability", ColumnKind.Float)));
+    }
+
+    /// <summary>Trains on a batch with head, relation and tail text columns (no validation, no early stopping).</summary>
+    public LinkPredictionModel Fit(DataBatch input)
+    {
+        GetOutputSchema(input.Schema);
+        var h = input.GetColumn<TextColumn>(Options.HeadColumnName);
+        var r = input.GetColumn<TextColumn>(Options.RelationColumnName);
+        var t = input.GetColumn<TextColumn>(Options.TailColumnName);
+        var triples = new LabeledTriple[input.RowCount];
+        for (int i = 0; i < triples.Length; i++) triples[i] = new LabeledTriple(h[i], r[i], t[i]);
+        return Fit(new LabeledTriples(triples, "input"));
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="train"/>; with <paramref name="valid"/>, validates (filtered MRR, filtering with train
+    /// and valid) and stops early keeping the best weights. Validation triples with unseen entities are skipped.
+    /// </summary>
+    public LinkPredictionModel Fit(LabeledTriples train, LabeledTriples? valid = null, IProgress<TrainingProgress>? progress = null,
+                                   CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var o = Options;
+        o.Validate();
+        var maps = KgIdMaps.Build(train);
+        var (trainIds, _) = maps.Encode(train);
+        if (train.DuplicatesDropped > 0)
+            _context.WriteLog(MessageSeverity.Info, "LinkPrediction", $"{train.Source}: {train.DuplicatesDropped} repeated triple(s) dropped");
+        var device = _context.ResolveDevice();
+        var trainIndex = new TripleIndex(maps.RelationCount, trainIds);
+
+        TripleIds? validIds = null;
+        FilteredRankingEvaluator? evaluator = null;
+        if (valid != null)
+        {
+            var (ids, skipped) = maps.Encode(valid, UnknownTriples.Skip);
+            if (skipped > 0)
+                _context.WriteLog(MessageSeverity.Info, "LinkPrediction",
+                    $"{valid.Source}: {skipped} triple(s) name an entity or relation not in the training triples and are not validated on");
+            evaluator = new FilteredRankingEvaluator(new TripleIndex(maps.RelationCount, trainIds, ids), o.EvaluationBatchSize);
+            if (o.ValidationMaxTriples > 0 && ids.Count > o.ValidationMaxTriples)
+            {
+                var rows = Enumerable.Range(0, ids.Count).ToArray();
+                new Random(_context.Seed ?? 0).Shuffle(rows);
+                ids = ids.Subset(rows.Take(o.ValidationMaxTriples).Order().ToArray());
+            }
+            validIds = ids.Count > 0 ? ids : null;
+        }
+
+        var network = KgeModels.Create(o, maps.EntityCount, maps.RelationCount, trainIds);
+        try
+        {
+            if (device != Device.CPU) network.To(device);
+            using var optimizer = new AdamW(network.Parameters(), o.LearningRate, weightDecay: o.WeightDecay);
+            using var generator = new Generator(unchecked((ulong)_context.NextSeed()), device);
+            var step = o.Mode == LinkPredictionTrainingMode.OneToN
+                ? OneToNSteps(network, trainIndex, maps, device)
+                : NegativeSamplingSteps(network, trainIds, generator, device);
+
+            var loopOptions = new TrainingLoopOptions
+            {
+                Epochs = o.Epochs,
+                StepsPerEpoch = step.StepsPerEpoch,
+                MetricName = "val_mrr",
+                ValidateEveryEpochs = o.ValidateEveryEpochs,
+                Progress = progress,
+                ReportEverySteps = Math.Max(1, step.StepsPerEpoch / 20),
+                EarlyStopping = validIds != null && o.EarlyStoppingPatience > 0
+                    ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, Maximize = true }
+                    : null,
+            };
+            Func<int, double>? validate = validIds is null ? null : _ => evaluator!.Evaluate(network, validIds, maps.Relations).Mrr;
+            LastResult = new TrainingLoop(loopOptions, _context).Run(s =>
+            {
+                double loss = step.Run(s.Step);
+                optimizer.Step();
+                optimizer.ZeroGrad();
+                return loss;
+            }, validate, network, cancellationToken);
+
+            var model = new LinkPredictionModel(maps, o, network);
+            if (LastResult.BestMetric is { } best) model.Metrics["valid_mrr"] = best;
+            else if (LastResult.History.Count > 0 && LastResult.History[^1].Metric is { } last) model.Metrics["valid_mrr"] = last;
+            _context.WriteLog(MessageSeverity.Info, "LinkPrediction",
+                $"trained {KgeModels.NameOf(o.Model)} on {trainIds.Count} triples ({maps.EntityCount} entities, {maps.RelationCount} relations) " +
+                $"in {LastResult.Epochs} epoch(s), {LastResult.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+            return model;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One epoch's worth of steps: how many, and what one step does (forward + backward; returns the loss).</summary>
+    private sealed record EpochSteps(int StepsPerEpoch, Func<int, double> Run);
+
+    private static Tensor Ids(long[] values, Device device)
+    {
+        var t = Tensor.From(values, values.Length);
+        return device == Device.CPU ? t : t.To(device);
+    }
+
+    // 1-N: every distinct (h, r, ?) and (?, r, t) query of the training set, shuffled each epoch.
+    private EpochSteps OneToNSteps(KgeModel network, TripleIndex index, KgIdMaps maps, Device device)
+    {
+        var o = Options;
+        var queries = index.TailQueries().Select(q => (q.Entity, q.Relation, Tails: true))
+            .Concat(index.HeadQueries().Select(q => (q.Entity, q.Relation, Tails: false))).ToArray();
+        var order = Enumerable.Range(0, queries.Length).ToArray();
+        var loss = new OneToNBceLoss(o.LabelSmoothing);
+        int steps = (queries.Length + o.BatchSize - 1) / o.BatchSize;
+        return new EpochSteps(steps, step =>
+        {
+            if (step == 1) _context.Random.Shuffle(order);
+            int start = (step - 1) * o.BatchSize, n = Math.Min(o.BatchSize, queries.Length - start);
+            var parts = new List<Tensor>();
+            var lossSum = (Tensor?)null;
+            foreach (bool tails in new[] { true, false })
+            {
+                var batch = order.Skip(start).Take(n).Select(i => queries[i]).Where(q => q.Tails == tails).ToArray();
+                if (batch.Length == 0) continue;
+                var e = Ids(batch.Select(q => q.Entity).ToArray(), device);
+                var r = Ids(batch.Select(q => q.Relation).ToArray(), device);
+                var scores = tails ? network.ScoreTails(e, r) : network.ScoreHeads(r, e);
+                var answers = batch.Select(q => tails ? index.TailsOf(q.Entity, q.Relation) : index.HeadsOf(q.Relation, q.Entity)).ToList();
+                var term = loss.Compute(scores, OneToNBceLoss.MultiHot(answers, maps.EntityCount, device)) * ((double)batch.Length / n);
+                var penalty = KgeRegularizer.Penalty(o.Regularization, o.RegularizationWeight, network.Factors(e, r), n);
+                if (penalty != null) term = term + penalty;
+                lossSum = lossSum is null ? term : lossSum + term;
+            }
+            lossSum!.Backward();
+            return lossSum.Item<float>();
+        });
+    }
+
+    // Negative sampling: every training triple against K corruptions, shuffled each epoch.
+    private EpochSteps NegativeSamplingSteps(KgeModel network, TripleIds train, Generator generator, Device device)
+    {
+        var o = Options;
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        var sampler = new UniformNegativeSampler(network.EntityCount, o.NegativesPerPositive, generator);
+        var loss = new SelfAdversarialNegativeSamplingLoss(o.AdversarialTemperature);
+        int steps = (train.Count + o.BatchSize - 1) / o.BatchSize;
+        return new EpochSteps(steps, step =>
+        {
+            if (step == 1) _context.Random.Shuffle(order);
+            int start = (step - 1) * o.BatchSize, n = Math.Min(o.BatchSize, train.Count - start);
+            var rows = order.AsSpan(start, n).ToArray();
+            var h = Ids(rows.Select(i => train.Heads[i]).ToArray(), device);
+            var r = Ids(rows.Select(i => train.Relations[i]).ToArray(), device);
+            var t = Ids(rows.Select(i => train.Tails[i]).ToArray(), device);
+            var (nh, nr, nt) = sampler.Sample(h, r, t);
+            var total = loss.Compute(network.ScoreTriples(h, r, t), network.ScoreTriples(nh, nr, nt));
+            var penalty = KgeRegularizer.Penalty(o.Regularization, o.RegularizationWeight,
+                network.Factors(torch.Cat([h, t]), r), n);
+            if (penalty != null) total = total + penalty;
+            total.Backward();
+            return total.Item<float>();
+        });
+    }
+}

@@ -1,0 +1,91 @@
+using MLExtensions.Torch;
+using MLExtensions.Torch.NN;
+
+namespace MLExtensions.Components.LinkPrediction;
+
+/// <summary>
+/// A knowledge-graph embedding model: entity and relation tables and a score function (higher = more plausible).
+/// Besides scoring given triples it scores a query against every entity at once — the operation 1-N training,
+/// ranking evaluation and top-k prediction are built on. Parameters are named <c>entity</c> and <c>relation</c>.
+/// </summary>
+public abstract class KgeModel : Module
+{
+    /// <summary>Creates the tables: [entities, entityWidth] and [relations, relationWidth].</summary>
+    protected KgeModel(long entityCount, long relationCount, int dim, long entityWidth, long relationWidth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(entityCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(relationCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dim);
+        EntityCount = entityCount;
+        RelationCount = relationCount;
+        Dim = dim;
+        RegisterParameter("entity", torch.Empty([entityCount, entityWidth]));
+        RegisterParameter("relation", torch.Empty([relationCount, relationWidth]));
+    }
+
+    /// <summary>Which decoder this is.</summary>
+    public abstract KgeModelKind Kind { get; }
+    /// <summary>Number of entities.</summary>
+    public long EntityCount { get; }
+    /// <summary>Number of relations.</summary>
+    public long RelationCount { get; }
+    /// <summary>The embedding size (complex models hold 2·Dim real numbers per entity).</summary>
+    public int Dim { get; }
+    /// <summary>The entity table.</summary>
+    public Tensor EntityWeight => GetParameter("entity")!;
+    /// <summary>The relation table.</summary>
+    public Tensor RelationWeight => GetParameter("relation")!;
+
+    /// <summary>Entity rows for ids of any shape.</summary>
+    protected Tensor Entities(Tensor ids) => Functional.Embedding(EntityWeight, ids);
+    /// <summary>Relation rows for ids of any shape.</summary>
+    protected Tensor Relations(Tensor ids) => Functional.Embedding(RelationWeight, ids);
+
+    /// <summary>The entity encoder (R-GCN ...) that turns the entity table into the representations the decoder scores, or null.</summary>
+    public EntityEncoder? Encoder { get; private set; }
+
+    /// <summary>Puts <paramref name="encoder"/> in front of the decoder (once, before training).</summary>
+    public void SetEncoder(EntityEncoder encoder)
+    {
+        if (Encoder != null) throw new InvalidOperationException("this model already has an encoder");
+        Encoder = RegisterModule("encoder", encoder);
+    }
+
+    /// <summary>The entity representations the decoder scores: the table, or the encoder's output over it.</summary>
+    public Tensor EntityTable() => Encoder is null ? EntityWeight : Encoder.Forward(EntityWeight, RelationWeight);
+
+    /// <summary>Rows of <paramref name="table"/> for ids of any shape.</summary>
+    protected static Tensor Rows(Tensor table, Tensor ids) => Functional.Embedding(table, ids);
+
+    /// <summary>Scores of triples given as id tensors of one shape: the result has that shape.</summary>
+    public Tensor ScoreTriples(Tensor heads, Tensor relations, Tensor tails) => ScoreTriples(EntityTable(), heads, relations, tails);
+
+    /// <summary>Scores of (head, relation, e) for every entity e: [B, EntityCount].</summary>
+    public Tensor ScoreTails(Tensor heads, Tensor relations) => ScoreTails(EntityTable(), heads, relations);
+
+    /// <summary>Scores of (e, relation, tail) for every entity e: [B, EntityCount].</summary>
+    public Tensor ScoreHeads(Tensor relations, Tensor tails) => ScoreHeads(EntityTable(), relations, tails);
+
+    /// <summary>Triple scores against the entity representations <paramref name="table"/> [EntityCount, width].</summary>
+    protected abstract Tensor ScoreTriples(Tensor table, Tensor heads, Tensor relations, Tensor tails);
+
+    /// <summary>All-tail scores against <paramref name="table"/>.</summary>
+    protected abstract Tensor ScoreTails(Tensor table, Tensor heads, Tensor relations);
+
+    /// <summary>All-head scores against <paramref name="table"/>.</summary>
+    protected abstract Tensor ScoreHeads(Tensor table, Tensor relations, Tensor tails);
+
+    /// <summary>
+    /// The embedding factors a regulariser penalises for the given entity and relation ids (for complex models,
+    /// the moduli of the complex coordinates, as N3 is defined on them).
+    /// </summary>
+    public abstract IEnumerable<Tensor> Factors(Tensor entities, Tensor relations);
+
+    /// <summary>Modulus of complex numbers stored as [..., re | im] halves: [..., Dim].</summary>
+    protected Tensor ComplexModulus(Tensor x)
+    {
+        var re = x.Narrow(-1, 0, Dim);
+        var im = x.Narrow(-1, Dim, Dim);
+        return (re.Square() + im.Square() + 1e-12).Sqrt();
+    }
+}
