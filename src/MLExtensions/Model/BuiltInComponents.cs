@@ -4,5 +4,8 @@ namespace MLExtensions.Model;
 internal static class BuiltInComponents
 {
     /// <summary>Name, current component version and loader of each built-in component.</summary>
-    public static readonly (string Name, int Version, ModelLoader Loader)[] All = [];
+    public static readonly (string Name, int Version, ModelLoader Loader)[] All =
+    [
+        (Components.CrossModal.CrossModalEncoderModel.ComponentName, Components.CrossModal.CrossModalEncoderModel.ComponentVersion, Components.CrossModal.CrossModalEncoderModel.Load),
+    ];
 }
