@@ -12,6 +12,7 @@ internal static class CrossModalCommand
         cmd.Subcommands.Add(CrossModalEvaluateCommand.Create());
         cmd.Subcommands.Add(CrossModalSearchCommand.Create());
         cmd.Subcommands.Add(CrossModalEmbedCommand.Create());
+        cmd.Subcommands.Add(CrossModalZeroShotCommand.Create());
         return cmd;
     }
 }

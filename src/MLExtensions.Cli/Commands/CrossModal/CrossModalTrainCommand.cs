@@ -15,6 +15,9 @@ internal static class CrossModalTrainCommand
         var output = new Option<FileInfo>("--out") { Description = "Where to save the model zip", Required = true };
         var encoder = new Option<string>("--image-encoder") { Description = "cnn or vit", DefaultValueFactory = _ => "cnn" };
         encoder.AcceptOnlyFromAmong("cnn", "vit");
+        var textEncoder = new Option<string>("--text-encoder") { Description = "transformer or bow (bag of subwords, the baseline)", DefaultValueFactory = _ => "transformer" };
+        textEncoder.AcceptOnlyFromAmong("transformer", "bow");
+        var textLayers = new Option<int>("--text-layers") { Description = "Text transformer layers", DefaultValueFactory = _ => defaults.TextLayers };
         var dim = new Option<int>("--dim") { Description = "Embedding size", DefaultValueFactory = _ => defaults.EmbeddingDim };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => defaults.Epochs };
         var batch = new Option<int>("--batch-size") { Description = "Pairs per micro-batch (the InfoNCE negatives)", DefaultValueFactory = _ => defaults.BatchSize };
@@ -32,7 +35,7 @@ internal static class CrossModalTrainCommand
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var fusion = new Option<bool>("--fusion") { Description = "Train the fusion re-ranker (not available in this build)" };
         var cmd = new Command("train", "Train image and text encoders into one embedding space (symmetric InfoNCE) and save the model zip");
-        foreach (var o in new Option[] { pairs, output, encoder, dim, epochs, batch, accumulation, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, patience, seed, fusion })
+        foreach (var o in new Option[] { pairs, output, encoder, textEncoder, textLayers, dim, epochs, batch, accumulation, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, patience, seed, fusion })
             cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -41,6 +44,8 @@ internal static class CrossModalTrainCommand
             var options = new CrossModalEncoderOptions
             {
                 ImageEncoder = parse.GetValue(encoder) == "vit" ? ImageEncoderKind.Vit : ImageEncoderKind.Cnn,
+                TextEncoder = parse.GetValue(textEncoder) == "bow" ? TextEncoderKind.BagOfWords : TextEncoderKind.Transformer,
+                TextLayers = parse.GetValue(textLayers),
                 EmbeddingDim = parse.GetValue(dim),
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batch),
@@ -70,7 +75,7 @@ internal static class CrossModalTrainCommand
         var ctx = new MLExtContext(options.Seed);
         ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
         var data = ImageCaptionPairs.Load(pairs.FullName);
-        Console.WriteLine($"pairs: {data.RowCount} from {pairs.Name}; {options.ImageEncoder} image encoder, dim {options.EmbeddingDim}, device {ctx.ResolveDevice()}");
+        Console.WriteLine($"pairs: {data.RowCount} from {pairs.Name}; {options.ImageEncoder} image encoder, {options.TextEncoder} text encoder, dim {options.EmbeddingDim}, device {ctx.ResolveDevice()}");
         var clock = Stopwatch.StartNew();
         using var model = CliProgress.Run("crossmodal train", progress =>
         {

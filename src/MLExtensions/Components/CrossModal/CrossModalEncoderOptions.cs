@@ -41,6 +41,9 @@ public sealed class CrossModalEncoderOptions
     /// <summary>ViT: attention heads (default 4).</summary>
     public int VitHeads { get; set; } = 4;
 
+    /// <summary>The text encoder (default <see cref="TextEncoderKind.Transformer"/>; <see cref="TextEncoderKind.BagOfWords"/> is the baseline).</summary>
+    public TextEncoderKind TextEncoder { get; set; } = TextEncoderKind.Transformer;
+
     /// <summary>Text encoder: token width (default 128).</summary>
     public int TextWidth { get; set; } = 128;
 
@@ -126,7 +129,7 @@ public sealed class CrossModalEncoderOptions
         Positive(Epochs, nameof(Epochs));
         Positive(BatchSize, nameof(BatchSize));
         Positive(AccumulationSteps, nameof(AccumulationSteps));
-        if (TextWidth % TextHeads != 0) throw new ArgumentException($"TextWidth ({TextWidth}) must be a multiple of TextHeads ({TextHeads})");
+        if (TextEncoder == TextEncoderKind.Transformer && TextWidth % TextHeads != 0) throw new ArgumentException($"TextWidth ({TextWidth}) must be a multiple of TextHeads ({TextHeads})");
         if (ImageEncoder == ImageEncoderKind.Vit)
         {
             if (VitWidth % VitHeads != 0) throw new ArgumentException($"VitWidth ({VitWidth}) must be a multiple of VitHeads ({VitHeads})");

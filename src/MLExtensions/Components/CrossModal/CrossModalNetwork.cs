@@ -14,12 +14,17 @@ internal sealed class CrossModalNetwork : Module
             ImageEncoderKind.Vit => new VitImageEncoder(o.ImageSize, o.VitPatchSize, o.VitWidth, o.VitLayers, o.VitHeads, o.EmbeddingDim),
             _ => throw new ArgumentException($"unknown image encoder {o.ImageEncoder}"),
         });
-        Text = RegisterModule("text", new TextEncoder(vocabularySize, o.MaxTokens, o.TextWidth, o.TextLayers, o.TextHeads, o.EmbeddingDim));
+        Text = RegisterModule<Layer>("text", o.TextEncoder switch
+        {
+            TextEncoderKind.Transformer => new TextEncoder(vocabularySize, o.MaxTokens, o.TextWidth, o.TextLayers, o.TextHeads, o.EmbeddingDim),
+            TextEncoderKind.BagOfWords => new BagOfWordsTextEncoder(vocabularySize, o.TextWidth, o.EmbeddingDim),
+            _ => throw new ArgumentException($"unknown text encoder {o.TextEncoder}"),
+        });
         LogitScale = RegisterParameter("logit_scale", torch.Scalar(ContrastiveLoss.InitialLogScale));
     }
 
     public Layer Image { get; }
-    public TextEncoder Text { get; }
+    public Layer Text { get; }
     public Tensor LogitScale { get; }
 
     /// <summary>L2-normalised image embeddings of a [B, 3, S, S] batch.</summary>

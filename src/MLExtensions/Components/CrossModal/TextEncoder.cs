@@ -8,7 +8,7 @@ namespace MLExtensions.Components.CrossModal;
 /// padding, a final layer norm, the mean over the real (non-padding) tokens, and a linear projection.
 /// Input [B, T] ids (0 = padding, T ≤ max length); output [B, dim] (not normalised).
 /// </summary>
-internal sealed class TextEncoder : Module
+internal sealed class TextEncoder : Layer
 {
     private readonly Embedding _tokens;
     private readonly Tensor _positions;
@@ -30,7 +30,7 @@ internal sealed class TextEncoder : Module
 
     public int MaxLength { get; }
 
-    public Tensor Forward(Tensor ids)
+    public override Tensor Forward(Tensor ids)
     {
         long t = ids.Size(1);
         if (t > MaxLength) throw new ArgumentException($"token sequences of length {t} exceed the maximum {MaxLength}");
