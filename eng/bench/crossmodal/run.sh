@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Short-run report of the cross-modal encoder on emoji-captions (built by ../shared/datasets/prep-all.sh):
+# train on pairs-train.tsv (transformer text encoder, then the bag-of-subwords baseline), evaluate retrieval on
+# pairs-test.tsv, zero-shot classify the test images into the emoji groups and subgroups of emoji.tsv.
+# Usage: eng/bench/crossmodal/run.sh [DATA_DIR] [OUT_DIR]   (EPOCHS, THREADS override the defaults)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+data="${1:-/tmp/mlx-data/emoji-captions}"
+out="${2:-$root/build/bench/crossmodal}"
+epochs="${EPOCHS:-6}"
+export MLEXT_NUM_THREADS="${THREADS:-2}"
+mkdir -p "$out"
+mlext() { "$root/eng/mlext" "$@"; }
+
+# Small architecture: short CPU runs, not a tuned model.
+common=(--image-size 32 --width 16 --dim 64 --text-width 64 --text-layers 1 --batch-size 64 --epochs "$epochs"
+        --lr 2e-3 --patience 3 --seed 42)
+
+# Zero-shot sets: test-split images labelled by group and by subgroup.
+awk -F'\t' -v d="$data" 'NR==1{print "image_path\tlabel"; next} $11=="test"{print d"/"$1"\t"$7}' "$data/emoji.tsv" > "$out/zs-group.tsv"
+awk -F'\t' -v d="$data" 'NR==1{print "image_path\tlabel"; next} $11=="test"{print d"/"$1"\t"$8}' "$data/emoji.tsv" > "$out/zs-subgroup.tsv"
+
+for text in transformer bow; do
+  /usr/bin/time -f "%e s wall" -o "$out/train-$text.time" \
+    mlext crossmodal train --pairs "$data/pairs-train.tsv" --out "$out/cm-$text.zip" --text-encoder "$text" "${common[@]}" \
+    2>&1 | grep -v '^\[crossmodal train\] epoch .* step [0-9]*/[0-9]* loss [0-9.]* ETA' | tee "$out/train-$text.log"
+  mlext crossmodal evaluate --model "$out/cm-$text.zip" --pairs "$data/pairs-test.tsv" --metrics-out "$out/eval-$text.json" > /dev/null
+  for level in group subgroup; do
+    mlext crossmodal zeroshot --model "$out/cm-$text.zip" --in "$out/zs-$level.tsv" \
+      --template "{0}" --template "an emoji of {0}" --template "{0} emoji" --metrics-out "$out/zs-$level-$text.json" > /dev/null
+  done
+done
+python3 "$root/eng/bench/crossmodal/summarize.py" "$out"
