@@ -10,11 +10,12 @@ out="${2:-$root/build/bench/crossmodal}"
 epochs="${EPOCHS:-6}"
 export MLEXT_NUM_THREADS="${THREADS:-2}"
 mkdir -p "$out"
-mlext() { "$root/eng/mlext" "$@"; }
+# MLEXT_DLL: run a fixed build of the CLI (dotnet mlext.dll) instead of eng/mlext.
+mlext() { if [ -n "${MLEXT_DLL:-}" ]; then dotnet "$MLEXT_DLL" "$@"; else "$root/eng/mlext" "$@"; fi; }
 
 # Small architecture: short CPU runs, not a tuned model.
 common=(--image-size 32 --width 16 --dim 64 --text-width 64 --text-layers 1 --batch-size 64 --epochs "$epochs"
-        --lr 2e-3 --patience 3 --seed 42)
+        --max-tokens 48 --lr 2e-3 --patience 3 --seed 42)
 
 # Zero-shot sets: test-split images labelled by group and by subgroup.
 awk -F'\t' -v d="$data" 'NR==1{print "image_path\tlabel"; next} $11=="test"{print d"/"$1"\t"$7}' "$data/emoji.tsv" > "$out/zs-group.tsv"
