@@ -22,9 +22,10 @@ awk -F'\t' -v d="$data" 'NR==1{print "image_path\tlabel"; next} $11=="test"{prin
 awk -F'\t' -v d="$data" 'NR==1{print "image_path\tlabel"; next} $11=="test"{print d"/"$1"\t"$8}' "$data/emoji.tsv" > "$out/zs-subgroup.tsv"
 
 for text in transformer bow; do
-  /usr/bin/time -f "%e s wall" -o "$out/train-$text.time" \
-    mlext crossmodal train --pairs "$data/pairs-train.tsv" --out "$out/cm-$text.zip" --text-encoder "$text" "${common[@]}" \
+  start=$SECONDS
+  mlext crossmodal train --pairs "$data/pairs-train.tsv" --out "$out/cm-$text.zip" --text-encoder "$text" "${common[@]}" \
     2>&1 | grep -v '^\[crossmodal train\] epoch .* step [0-9]*/[0-9]* loss [0-9.]* ETA' | tee "$out/train-$text.log"
+  echo "$((SECONDS - start)) s wall" > "$out/train-$text.time"
   mlext crossmodal evaluate --model "$out/cm-$text.zip" --pairs "$data/pairs-test.tsv" --metrics-out "$out/eval-$text.json" > /dev/null
   for level in group subgroup; do
     mlext crossmodal zeroshot --model "$out/cm-$text.zip" --in "$out/zs-$level.tsv" \
