@@ -8,7 +8,7 @@ namespace MLExtensions.Components.CrossModal;
 /// (width, 2·width, ...) while the resolution halves after the first, global average pooling and a linear projection
 /// to the embedding size. Input [B, 3, H, W] normalised to about [-1, 1]; output [B, dim] (not normalised).
 /// </summary>
-internal sealed class CnnImageEncoder : Layer
+internal sealed class CnnImageEncoder : Layer, ITokenEncoder
 {
     private readonly Sequential _stem, _stages;
     private readonly Linear _projection;
@@ -27,7 +27,10 @@ internal sealed class CnnImageEncoder : Layer
             channels = next;
         }
         _projection = RegisterModule("projection", new Linear(channels, embeddingDim, bias: false));
+        TokenWidth = channels;
     }
+
+    public long TokenWidth { get; private set; }
 
     public override Tensor Forward(Tensor input)
     {
@@ -35,5 +38,15 @@ internal sealed class CnnImageEncoder : Layer
         using var f = _stages.Forward(s);
         using var pooled = f.Mean([2, 3]);
         return _projection.Forward(pooled);
+    }
+
+    /// <summary>The embedding and the final feature map as tokens [B, h·w, channels].</summary>
+    public (Tensor Embedding, Tensor Tokens) ForwardWithTokens(Tensor input)
+    {
+        using var s = _stem.Forward(input);
+        using var f = _stages.Forward(s);
+        using var pooled = f.Mean([2, 3]);
+        using var flat = f.Flatten(2);
+        return (_projection.Forward(pooled), flat.Transpose(1, 2));
     }
 }

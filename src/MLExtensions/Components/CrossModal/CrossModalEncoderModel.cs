@@ -7,7 +7,8 @@ namespace MLExtensions.Components.CrossModal;
 /// <summary>
 /// A fitted cross-modal encoder: images and captions in one L2-normalised embedding space. <see cref="Transform"/> adds
 /// <c>ImageEmbedding</c> when the image column is present, <c>TextEmbedding</c> when the caption column is present, and
-/// <c>MatchScore</c> (the cosine of the two, in [-1, 1]) when both are. Indexes (<see cref="IndexImages"/>,
+/// <c>MatchScore</c> when both are: the cosine of the two embeddings in [-1, 1], or, for a model trained with the fusion
+/// head, the head's probability in [0, 1] that the caption describes the image. Indexes (<see cref="IndexImages"/>,
 /// <see cref="IndexTexts"/>) answer top-k retrieval; <see cref="CreateZeroShotClassifier"/> turns class names into a
 /// classifier through prompt templates.
 /// </summary>
@@ -90,9 +91,9 @@ public sealed class CrossModalEncoderModel : ITransformer
         });
     }
 
-    internal Tensor EmbedInBatches(int rows, Func<int, int, Tensor> embed)
+    internal Tensor EmbedInBatches(int rows, Func<int, int, Tensor> embed, int? width = null)
     {
-        if (rows == 0) return torch.Zeros([0, EmbeddingDim]);
+        if (rows == 0) return torch.Zeros([0, width ?? EmbeddingDim]);
         var parts = new List<Tensor>();
         try
         {
@@ -111,6 +112,51 @@ public sealed class CrossModalEncoderModel : ITransformer
             foreach (var p in parts) p.Dispose();
         }
     }
+
+    /// <summary>Whether the model has the fusion (image-text matching) head that re-ranks candidates.</summary>
+    public bool HasFusion => Network.Fusion is not null;
+
+    /// <summary>
+    /// The fusion head's probability that caption i describes image i, for each i ([N], CPU); requires <see cref="HasFusion"/>.
+    /// </summary>
+    public Tensor MatchProbabilities(IReadOnlyList<string> imagePaths, IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(imagePaths);
+        ArgumentNullException.ThrowIfNull(texts);
+        if (!HasFusion) throw new InvalidOperationException("this model has no fusion head; train it with Fusion = true to re-rank");
+        if (imagePaths.Count != texts.Count) throw new ArgumentException($"{imagePaths.Count} images but {texts.Count} texts");
+        var probabilities = EmbedInBatches(texts.Count, (start, count) =>
+        {
+            using var pixels = ImageInputs.Decode(imagePaths.Skip(start).Take(count).ToArray(), Options.ImageSize, start);
+            using var input = ImageInputs.ToInput(pixels, Device);
+            using var ids = CaptionInputs.Encode(Tokenizer, texts.Skip(start).Take(count).ToArray(), Device, out _, start);
+            var (ie, imageTokens) = Network.EncodeImagesWithTokens(input);
+            var (te, textTokens) = Network.EncodeTextsWithTokens(ids);
+            using (ie) using (te) using (imageTokens) using (textTokens)
+            using (var logits = Network.MatchLogits(ids, textTokens, imageTokens))
+                return logits.Sigmoid().Unsqueeze(1);
+        }, 1);
+        using (probabilities) return probabilities.Squeeze(1);
+    }
+
+    /// <summary>Re-orders image hits (keys = image paths) for <paramref name="text"/> by the fusion head; scores become match probabilities.</summary>
+    public RetrievalHit[] RerankImages(string text, IReadOnlyList<RetrievalHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        using var p = MatchProbabilities(hits.Select(h => h.Key).ToArray(), Enumerable.Repeat(text, hits.Count).ToArray());
+        return Reorder(hits, p.ToArray<float>());
+    }
+
+    /// <summary>Re-orders caption hits (keys = captions) for the image at <paramref name="imagePath"/> by the fusion head.</summary>
+    public RetrievalHit[] RerankTexts(string imagePath, IReadOnlyList<RetrievalHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        using var p = MatchProbabilities(Enumerable.Repeat(imagePath, hits.Count).ToArray(), hits.Select(h => h.Key).ToArray());
+        return Reorder(hits, p.ToArray<float>());
+    }
+
+    private static RetrievalHit[] Reorder(IReadOnlyList<RetrievalHit> hits, float[] probabilities) =>
+        hits.Select((h, i) => h with { Score = probabilities[i] }).OrderByDescending(h => h.Score).ToArray();
 
     /// <summary>An index of images for text→image (or image→image) search.</summary>
     public RetrievalIndex IndexImages(IReadOnlyList<string> paths, IReadOnlyList<string>? keys = null)
@@ -175,7 +221,12 @@ public sealed class CrossModalEncoderModel : ITransformer
             texts = EmbedTexts(((StringColumn)input[Options.TextColumnName]).Values.ToArray());
             output = output.Append(FloatVectorColumn.FromTensor(TextEmbeddingColumn, texts));
         }
-        if (images is not null && texts is not null)
+        if (images is not null && texts is not null && HasFusion)
+        {
+            using var p = MatchProbabilities(((StringColumn)input[Options.ImageColumnName]).Values.ToArray(), ((StringColumn)input[Options.TextColumnName]).Values.ToArray());
+            output = output.Append(FloatColumn.FromTensor(MatchScoreColumn, p));
+        }
+        else if (images is not null && texts is not null)
         {
             using var product = images * texts;
             using var score = product.Sum(1);

@@ -53,6 +53,15 @@ public sealed class CrossModalEncoderOptions
     /// <summary>Text encoder: attention heads (default 4).</summary>
     public int TextHeads { get; set; } = 4;
 
+    /// <summary>
+    /// Also train the fusion re-ranker: text tokens cross-attend to image tokens and an image-text matching head is
+    /// trained on hard negatives mined from the contrastive scores (default false).
+    /// </summary>
+    public bool Fusion { get; set; }
+
+    /// <summary>Fusion: attention heads (default 4; must divide TextWidth).</summary>
+    public int FusionHeads { get; set; } = 4;
+
     // ---- tokenizer ------------------------------------------------------------------------------
 
     /// <summary>The most ids the BPE tokenizer learns, special tokens included (default 1000).</summary>
@@ -130,6 +139,7 @@ public sealed class CrossModalEncoderOptions
         Positive(BatchSize, nameof(BatchSize));
         Positive(AccumulationSteps, nameof(AccumulationSteps));
         if (TextEncoder == TextEncoderKind.Transformer && TextWidth % TextHeads != 0) throw new ArgumentException($"TextWidth ({TextWidth}) must be a multiple of TextHeads ({TextHeads})");
+        if (Fusion && (FusionHeads < 1 || TextWidth % FusionHeads != 0)) throw new ArgumentException($"TextWidth ({TextWidth}) must be a multiple of FusionHeads ({FusionHeads})");
         if (ImageEncoder == ImageEncoderKind.Vit)
         {
             if (VitWidth % VitHeads != 0) throw new ArgumentException($"VitWidth ({VitWidth}) must be a multiple of VitHeads ({VitHeads})");

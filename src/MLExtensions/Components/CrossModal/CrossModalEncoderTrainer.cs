@@ -139,8 +139,18 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
                 var images = ImageInputs.ToInput(pixels.IndexSelect(0, index), device);
                 if (o.RandomResizedCrop || o.HorizontalFlip)
                     images = ImageInputs.Augment(images, random, o.RandomResizedCrop ? o.CropMinScale : 1.0, o.HorizontalFlip);
-                var ids = CaptionInputs.Encode(tokenizer, rows.Select(r => captions[r]).ToArray(), device, out _);
-                var loss = ContrastiveLoss.SymmetricInfoNce(network.EncodeImages(images), network.EncodeTexts(ids), network.LogitScale);
+                var batchCaptions = rows.Select(r => captions[r]).ToArray();
+                var ids = CaptionInputs.Encode(tokenizer, batchCaptions, device, out _);
+                Tensor loss;
+                if (network.Fusion is null)
+                    loss = ContrastiveLoss.SymmetricInfoNce(network.EncodeImages(images), network.EncodeTexts(ids), network.LogitScale);
+                else
+                {
+                    var (imageEmb, imageTokens) = network.EncodeImagesWithTokens(images);
+                    var (textEmb, textTokens) = network.EncodeTextsWithTokens(ids);
+                    var itc = ContrastiveLoss.SymmetricInfoNce(imageEmb, textEmb, network.LogitScale);
+                    loss = itc + HardNegativeMatching.Loss(network, ids, textTokens, imageTokens, imageEmb, textEmb, batchCaptions, random);
+                }
                 // Each micro-batch weighs by its share of the step's pairs, so the update is the mean over all of them.
                 (loss * ((double)count / rowsThisStep)).Backward();
                 lossSum += loss.Item<float>() * count;

@@ -21,6 +21,33 @@ internal sealed class CrossModalNetwork : Module
             _ => throw new ArgumentException($"unknown text encoder {o.TextEncoder}"),
         });
         LogitScale = RegisterParameter("logit_scale", torch.Scalar(ContrastiveLoss.InitialLogScale));
+        if (o.Fusion)
+            Fusion = RegisterModule("fusion", new FusionHead(((ITokenEncoder)Image).TokenWidth, ((ITokenEncoder)Text).TokenWidth, o.FusionHeads));
+    }
+
+    /// <summary>The image-text matching head, or null when the model was trained without one.</summary>
+    public FusionHead? Fusion { get; }
+
+    /// <summary>Normalised image embeddings and the image tokens for the fusion head.</summary>
+    public (Tensor Embedding, Tensor Tokens) EncodeImagesWithTokens(Tensor images)
+    {
+        var (raw, tokens) = ((ITokenEncoder)Image).ForwardWithTokens(images);
+        using (raw) return (Functional.Normalize(raw, dim: 1), tokens);
+    }
+
+    /// <summary>Normalised text embeddings and the text tokens for the fusion head.</summary>
+    public (Tensor Embedding, Tensor Tokens) EncodeTextsWithTokens(Tensor ids)
+    {
+        var (raw, tokens) = ((ITokenEncoder)Text).ForwardWithTokens(ids);
+        using (raw) return (Functional.Normalize(raw, dim: 1), tokens);
+    }
+
+    /// <summary>Match logits [B] of text ids [B, T] (with their tokens) against image tokens [B, P, W].</summary>
+    public Tensor MatchLogits(Tensor ids, Tensor textTokens, Tensor imageTokens)
+    {
+        if (Fusion is null) throw new InvalidOperationException("this model has no fusion head (train with Fusion = true)");
+        using var padding = ids.Eq(BpeTokenizer.PadId);
+        return Fusion.Forward(textTokens, padding, imageTokens);
     }
 
     public Layer Image { get; }

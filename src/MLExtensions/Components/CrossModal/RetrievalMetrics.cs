@@ -23,9 +23,11 @@ public sealed record RetrievalMetrics(
 
     /// <summary>
     /// Evaluates pairs: the queries are the distinct images (resp. captions) and the candidates all distinct captions
-    /// (resp. images) of the pairs; a candidate is correct when it is paired with the query.
+    /// (resp. images) of the pairs; a candidate is correct when it is paired with the query. With
+    /// <paramref name="rerankTop"/> &gt; 0 and a fusion head, each query's top candidates by embedding are re-ordered by the
+    /// matching head (the rest keep their order below them).
     /// </summary>
-    public static RetrievalMetrics Evaluate(CrossModalEncoderModel model, IReadOnlyList<string> imagePaths, IReadOnlyList<string> captions)
+    public static RetrievalMetrics Evaluate(CrossModalEncoderModel model, IReadOnlyList<string> imagePaths, IReadOnlyList<string> captions, int rerankTop = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (imagePaths.Count != captions.Count) throw new ArgumentException($"{imagePaths.Count} images but {captions.Count} captions");
@@ -34,17 +36,58 @@ public sealed record RetrievalMetrics(
         using var scope = torch.NewDisposeScope();
         var imageEmb = model.EmbedImages(images);
         var textEmb = model.EmbedTexts(texts);
-        return FromEmbeddings(imageEmb, textEmb, images, texts, imagePaths, captions);
+        if (rerankTop <= 0) return FromEmbeddings(imageEmb, textEmb, images, texts, imagePaths, captions);
+        if (!model.HasFusion) throw new InvalidOperationException("re-ranking needs a model trained with the fusion head");
+        float[] sims;
+        using (torch.NoGrad()) sims = imageEmb.Mm(textEmb.T()).Cpu().ToArray<float>();
+        var i2t = Rerank(model, sims, images, texts, rerankTop, transpose: false);
+        var t2i = Rerank(model, sims, images, texts, rerankTop, transpose: true);
+        var relevant = Relevance(images, texts, imagePaths, captions);
+        return new RetrievalMetrics(Ranks(i2t, relevant, images.Length, texts.Length, false), Ranks(t2i, relevant, images.Length, texts.Length, true));
+    }
+
+    // A copy of the similarity matrix where each query's top-k candidates score 2 + match probability (above every
+    // cosine, ordered by the head).
+    private static float[] Rerank(CrossModalEncoderModel model, float[] sims, string[] images, string[] texts, int k, bool transpose)
+    {
+        int rows = images.Length, cols = texts.Length;
+        int queries = transpose ? cols : rows, candidates = transpose ? rows : cols;
+        int kk = Math.Min(k, candidates);
+        var adjusted = (float[])sims.Clone();
+        var cells = new List<int>();
+        var pairImages = new List<string>();
+        var pairTexts = new List<string>();
+        for (int q = 0; q < queries; q++)
+        {
+            var top = Enumerable.Range(0, candidates).OrderByDescending(c => sims[transpose ? c * cols + q : q * cols + c]).Take(kk);
+            foreach (var c in top)
+            {
+                int at = transpose ? c * cols + q : q * cols + c;
+                cells.Add(at);
+                pairImages.Add(images[at / cols]);
+                pairTexts.Add(texts[at % cols]);
+            }
+        }
+        using var p = model.MatchProbabilities(pairImages, pairTexts);
+        var probabilities = p.ToArray<float>();
+        for (int i = 0; i < cells.Count; i++) adjusted[cells[i]] = 2 + probabilities[i];
+        return adjusted;
+    }
+
+    private static bool[] Relevance(IReadOnlyList<string> images, IReadOnlyList<string> texts, IReadOnlyList<string> pairImages, IReadOnlyList<string> pairTexts)
+    {
+        var imageIndex = images.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i, StringComparer.Ordinal);
+        var textIndex = texts.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
+        var relevant = new bool[images.Count * texts.Count];
+        for (int i = 0; i < pairImages.Count; i++) relevant[imageIndex[pairImages[i]] * texts.Count + textIndex[pairTexts[i]]] = true;
+        return relevant;
     }
 
     /// <summary>Metrics from embeddings of the distinct images and texts and the pairs that link them.</summary>
     public static RetrievalMetrics FromEmbeddings(Tensor imageEmb, Tensor textEmb, IReadOnlyList<string> images, IReadOnlyList<string> texts,
         IReadOnlyList<string> pairImages, IReadOnlyList<string> pairTexts)
     {
-        var imageIndex = images.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i, StringComparer.Ordinal);
-        var textIndex = texts.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
-        var relevant = new bool[images.Count * texts.Count];
-        for (int i = 0; i < pairImages.Count; i++) relevant[imageIndex[pairImages[i]] * texts.Count + textIndex[pairTexts[i]]] = true;
+        var relevant = Relevance(images, texts, pairImages, pairTexts);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.NoGrad();
         var sims = imageEmb.Mm(textEmb.T()).Cpu().ToArray<float>();

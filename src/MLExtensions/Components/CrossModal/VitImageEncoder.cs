@@ -8,7 +8,7 @@ namespace MLExtensions.Components.CrossModal;
 /// positions, pre-norm transformer layers, a final layer norm on the class token and a linear projection.
 /// Input [B, 3, S, S] with S a multiple of the patch size; output [B, dim] (not normalised).
 /// </summary>
-internal sealed class VitImageEncoder : Layer
+internal sealed class VitImageEncoder : Layer, ITokenEncoder
 {
     private readonly Conv2d _patch;
     private readonly Tensor _classToken, _positions;
@@ -31,9 +31,20 @@ internal sealed class VitImageEncoder : Layer
             () => new TransformerEncoderLayer(width, heads, 4L * width, 0.0, TransformerActivation.Gelu)));
         _norm = RegisterModule("norm", new LayerNorm(width));
         _projection = RegisterModule("projection", new Linear(width, embeddingDim, bias: false));
+        TokenWidth = width;
     }
 
+    public long TokenWidth { get; }
+
     public override Tensor Forward(Tensor input)
+    {
+        var (embedding, tokens) = ForwardWithTokens(input);
+        tokens.Dispose();
+        return embedding;
+    }
+
+    /// <summary>The embedding and every output token (class token first) [B, N + 1, width].</summary>
+    public (Tensor Embedding, Tensor Tokens) ForwardWithTokens(Tensor input)
     {
         using var p = _patch.Forward(input);                 // [B, W, h, w]
         using var flat = p.Flatten(2);                       // [B, W, N]
@@ -41,9 +52,9 @@ internal sealed class VitImageEncoder : Layer
         using var cls = _classToken.Expand(input.Size(0), 1, _classToken.Size(2));
         using var seq = torch.Cat([cls, tokens], 1);
         using var x = seq + _positions;
-        using var h = _encoder.Forward(x);
+        var h = _encoder.Forward(x);
         using var first = h.Select(1, 0);
         using var n = _norm.Forward(first);
-        return _projection.Forward(n);
+        return (_projection.Forward(n), h);
     }
 }
