@@ -20,9 +20,10 @@ internal static class CrossModalSearchCommand
         var text = new Option<string?>("--text") { Description = "The description to search images for" };
         var image = new Option<FileInfo?>("--image") { Description = "An image to find captions for (with --captions)" };
         var captions = new Option<FileInfo?>("--captions") { Description = "Candidate captions: a pairs TSV (its distinct captions)" };
+        var rerank = new Option<bool>("--rerank") { Description = "Re-order the top k with the fusion head (a --fusion model)" };
         var k = new Option<int>("--k") { Description = "How many results", DefaultValueFactory = _ => 5 };
         var cmd = new Command("search", "Top-k images for a text (--images, --text) or top-k captions for an image (--image, --captions)");
-        foreach (var o in new Option[] { model, images, text, image, captions, k }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, images, text, image, captions, k, rerank }) cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
             int top = parse.GetValue(k);
@@ -35,7 +36,8 @@ internal static class CrossModalSearchCommand
                 var paths = ImagePaths(source);
                 using var index = m.IndexImages(paths);
                 using var q = m.EmbedTexts([query]);
-                Print(index.Search(q, top)[0]);
+                var hits = index.Search(q, top)[0];
+                Print(parse.GetValue(rerank) ? m.RerankImages(query, hits) : hits);
                 return 0;
             }
             if (parse.GetValue(image) is { } file)
@@ -44,7 +46,8 @@ internal static class CrossModalSearchCommand
                 var texts = ((StringColumn)ImageCaptionPairs.Load(tsv.FullName)["Caption"]).Values.ToArray().Distinct(StringComparer.Ordinal).ToArray();
                 using var index = m.IndexTexts(texts);
                 using var q = m.EmbedImages([file.FullName]);
-                Print(index.Search(q, top)[0]);
+                var hits = index.Search(q, top)[0];
+                Print(parse.GetValue(rerank) ? m.RerankTexts(file.FullName, hits) : hits);
                 return 0;
             }
             throw new ArgumentException("give --text with --images, or --image with --captions");

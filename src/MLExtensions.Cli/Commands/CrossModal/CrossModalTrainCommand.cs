@@ -33,14 +33,12 @@ internal static class CrossModalTrainCommand
         var valid = new Option<double>("--valid-fraction") { Description = "Held-out fraction for early stopping on recall", DefaultValueFactory = _ => defaults.ValidationFraction };
         var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => defaults.EarlyStoppingPatience };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
-        var fusion = new Option<bool>("--fusion") { Description = "Train the fusion re-ranker (not available in this build)" };
+        var fusion = new Option<bool>("--fusion") { Description = "Also train the fusion re-ranker (image-text matching head on hard negatives)" };
         var cmd = new Command("train", "Train image and text encoders into one embedding space (symmetric InfoNCE) and save the model zip");
         foreach (var o in new Option[] { pairs, output, encoder, textEncoder, textLayers, dim, epochs, batch, accumulation, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, patience, seed, fusion })
             cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
-            if (parse.GetValue(fusion))
-                throw new NotSupportedException("--fusion: the fusion re-ranker (image-text matching head) is not implemented in this build; train without it");
             var options = new CrossModalEncoderOptions
             {
                 ImageEncoder = parse.GetValue(encoder) == "vit" ? ImageEncoderKind.Vit : ImageEncoderKind.Cnn,
@@ -60,6 +58,7 @@ internal static class CrossModalTrainCommand
                 ValidationFraction = parse.GetValue(valid),
                 EarlyStoppingPatience = parse.GetValue(patience),
                 Seed = parse.GetValue(seed),
+                Fusion = parse.GetValue(fusion),
             };
             if (parse.GetValue(width) is int w)
             {
