@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Short-run report of the cross-modal encoder on emoji-captions (built by ../shared/datasets/prep-all.sh):
-# train on pairs-train.tsv (transformer text encoder, then the bag-of-subwords baseline), evaluate retrieval on
-# pairs-test.tsv, zero-shot classify the test images into the emoji groups and subgroups of emoji.tsv.
+# train on pairs-train.tsv (see the variants below), evaluate retrieval on pairs-test.tsv, zero-shot classify the test images into the emoji groups and subgroups of emoji.tsv.
 # Usage: eng/bench/crossmodal/run.sh [DATA_DIR] [OUT_DIR]   (EPOCHS, THREADS override the defaults)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -21,15 +20,23 @@ common=(--image-size 32 --width 16 --dim 64 --text-width 64 --text-layers 1 --ba
 awk -F'\t' -v d="$data" 'NR==1{print "image_path\tlabel"; next} $11=="test"{print d"/"$1"\t"$7}' "$data/emoji.tsv" > "$out/zs-group.tsv"
 awk -F'\t' -v d="$data" 'NR==1{print "image_path\tlabel"; next} $11=="test"{print d"/"$1"\t"$8}' "$data/emoji.tsv" > "$out/zs-subgroup.tsv"
 
-for text in transformer bow; do
+# Variants: transformer (CNN + transformer text encoder), bow (bag-of-subwords text baseline), fusion (transformer
+# plus the fusion re-ranker; evaluated with and without re-ranking the top 10). VARIANTS picks a subset.
+for variant in ${VARIANTS:-transformer bow fusion}; do
+  case "$variant" in
+    transformer) extra=(--text-encoder transformer); evalExtra=() ;;
+    bow) extra=(--text-encoder bow); evalExtra=() ;;
+    fusion) extra=(--text-encoder transformer --fusion); evalExtra=(--rerank 10) ;;
+    *) echo "unknown variant $variant" >&2; exit 1 ;;
+  esac
   start=$SECONDS
-  mlext crossmodal train --pairs "$data/pairs-train.tsv" --out "$out/cm-$text.zip" --text-encoder "$text" "${common[@]}" \
-    2>&1 | grep -v '^\[crossmodal train\] epoch .* step [0-9]*/[0-9]* loss [0-9.]* ETA' | tee "$out/train-$text.log"
-  echo "$((SECONDS - start)) s wall" > "$out/train-$text.time"
-  mlext crossmodal evaluate --model "$out/cm-$text.zip" --pairs "$data/pairs-test.tsv" --metrics-out "$out/eval-$text.json" > /dev/null
+  mlext crossmodal train --pairs "$data/pairs-train.tsv" --out "$out/cm-$variant.zip" "${extra[@]}" "${common[@]}" \
+    2>&1 | grep -v '^\[crossmodal train\] epoch' | tee "$out/train-$variant.log"
+  echo "$((SECONDS - start)) s wall" > "$out/train-$variant.time"
+  mlext crossmodal evaluate --model "$out/cm-$variant.zip" --pairs "$data/pairs-test.tsv" --metrics-out "$out/eval-$variant.json" "${evalExtra[@]}" > /dev/null
   for level in group subgroup; do
-    mlext crossmodal zeroshot --model "$out/cm-$text.zip" --in "$out/zs-$level.tsv" \
-      --template "{0}" --template "an emoji of {0}" --template "{0} emoji" --metrics-out "$out/zs-$level-$text.json" > /dev/null
+    mlext crossmodal zeroshot --model "$out/cm-$variant.zip" --in "$out/zs-$level.tsv" \
+      --template "{0}" --template "an emoji of {0}" --template "{0} emoji" --metrics-out "$out/zs-$level-$variant.json" > /dev/null
   done
 done
 python3 "$root/eng/bench/crossmodal/summarize.py" "$out"

@@ -16,11 +16,16 @@ def random_row(candidates):
     return {"r1": 1 / candidates, "r5": 5 / candidates, "r10": 10 / candidates, "median_rank": (candidates + 1) / 2}
 
 
-ev = {t: load(f"eval-{t}.json") for t in ("transformer", "bow")}
-rows = [("random ranking", random_row(ev["transformer"]["image_to_text"]["candidates"]),
-         random_row(ev["transformer"]["text_to_image"]["candidates"]))]
-rows += [("CNN + bag of subwords (baseline)", ev["bow"]["image_to_text"], ev["bow"]["text_to_image"]),
-         ("CNN + transformer", ev["transformer"]["image_to_text"], ev["transformer"]["text_to_image"])]
+variants = [t for t in ("bow", "transformer", "fusion") if (out / f"eval-{t}.json").exists()]
+ev = {t: load(f"eval-{t}.json") for t in variants}
+first = ev[variants[0]]
+rows = [("random ranking", random_row(first["image_to_text"]["candidates"]), random_row(first["text_to_image"]["candidates"]))]
+names = {"bow": "CNN + bag of subwords (baseline)", "transformer": "CNN + transformer", "fusion": "CNN + transformer, fusion-trained"}
+for t in variants:
+    rows.append((names[t] + (", no re-ranking" if "reranked" in ev[t] else ""), ev[t]["image_to_text"], ev[t]["text_to_image"]))
+    if "reranked" in ev[t]:
+        r = ev[t]["reranked"]
+        rows.append((f"{names[t]}, top {r['top']} re-ranked by the fusion head", r["image_to_text"], r["text_to_image"]))
 print("| model | i→t R@1 | R@5 | R@10 | median rank | t→i R@1 | R@5 | R@10 | median rank |")
 print("|---|---|---|---|---|---|---|---|---|")
 for name, a, b in rows:
@@ -29,11 +34,11 @@ for name, a, b in rows:
 print()
 print("| model | zero-shot group acc. (classes) | subgroup acc. (classes) | chance / majority (group) |")
 print("|---|---|---|---|")
-for t in ("bow", "transformer"):
+for t in variants:
     g, s = load(f"zs-group-{t}.json"), load(f"zs-subgroup-{t}.json")
     print(f"| {t} | {g['accuracy']:.3f} ({g['classes']}) | {s['accuracy']:.3f} ({s['classes']}) | {g['chance_accuracy']:.3f} / {g['majority_accuracy']:.3f} |")
 print()
-for t in ("bow", "transformer"):
+for t in variants:
     log = (out / f"train-{t}.log").read_text()
     m = re.search(r"trained in ([0-9.]+) s \((.*)\)", log)
     wall = (out / f"train-{t}.time").read_text().strip()
