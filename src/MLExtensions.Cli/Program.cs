@@ -11,4 +11,5 @@ root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(EnvCommand.Create());
 root.Subcommands.Add(MLExtensions.Cli.Commands.LinkPrediction.LinkPredCommand.Create());
+root.Subcommands.Add(MLExtensions.Cli.Commands.CrossModal.CrossModalCommand.Create());
 return root.Parse(args).Invoke();

@@ -8,5 +8,6 @@ internal static class BuiltInComponents
     [
         (Components.LinkPrediction.LinkPredictionModel.ComponentName, Components.LinkPrediction.LinkPredictionModel.ComponentVersion,
          Components.LinkPrediction.LinkPredictionModel.Load),
+        (Components.CrossModal.CrossModalEncoderModel.ComponentName, Components.CrossModal.CrossModalEncoderModel.ComponentVersion, Components.CrossModal.CrossModalEncoderModel.Load),
     ];
 }

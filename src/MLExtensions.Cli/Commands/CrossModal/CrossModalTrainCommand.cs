@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MLExtensions.Components.CrossModal;
+
+namespace MLExtensions.Cli.Commands.CrossModal;
+
+/// <summary><c>mlext crossmodal train --pairs TSV --out cm.zip</c>: trains and saves a cross-modal encoder.</summary>
+internal static class CrossModalTrainCommand
+{
+    public static Command Create()
+    {
+        var defaults = new CrossModalEncoderOptions();
+        var pairs = new Option<FileInfo>("--pairs") { Description = "Training pairs: TSV with header image_path<TAB>caption (paths relative to the TSV)", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Where to save the model zip", Required = true };
+        var encoder = new Option<string>("--image-encoder") { Description = "cnn or vit", DefaultValueFactory = _ => "cnn" };
+        encoder.AcceptOnlyFromAmong("cnn", "vit");
+        var textEncoder = new Option<string>("--text-encoder") { Description = "transformer or bow (bag of subwords, the baseline)", DefaultValueFactory = _ => "transformer" };
+        textEncoder.AcceptOnlyFromAmong("transformer", "bow");
+        var textLayers = new Option<int>("--text-layers") { Description = "Text transformer layers", DefaultValueFactory = _ => defaults.TextLayers };
+        var dim = new Option<int>("--dim") { Description = "Embedding size", DefaultValueFactory = _ => defaults.EmbeddingDim };
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => defaults.Epochs };
+        var batch = new Option<int>("--batch-size") { Description = "Pairs per micro-batch (the InfoNCE negatives)", DefaultValueFactory = _ => defaults.BatchSize };
+        var accumulation = new Option<int>("--accumulation") { Description = "Micro-batches per optimizer step", DefaultValueFactory = _ => defaults.AccumulationSteps };
+        var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate", DefaultValueFactory = _ => defaults.LearningRate };
+        var imageSize = new Option<int>("--image-size") { Description = "Images are resized to this square size", DefaultValueFactory = _ => defaults.ImageSize };
+        var width = new Option<int?>("--width") { Description = "Image encoder width (CNN first-stage channels, ViT token width)" };
+        var textWidth = new Option<int>("--text-width") { Description = "Text encoder width", DefaultValueFactory = _ => defaults.TextWidth };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens per caption, longer ones are truncated", DefaultValueFactory = _ => defaults.MaxTokens };
+        var vocab = new Option<int>("--vocab-size") { Description = "BPE vocabulary size", DefaultValueFactory = _ => defaults.VocabularySize };
+        var noCrop = new Option<bool>("--no-crop") { Description = "Turn random resized crops off" };
+        var flip = new Option<bool>("--flip") { Description = "Random horizontal flips (off by default: they change the meaning of symbols)" };
+        var valid = new Option<double>("--valid-fraction") { Description = "Held-out fraction for early stopping on recall", DefaultValueFactory = _ => defaults.ValidationFraction };
+        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => defaults.EarlyStoppingPatience };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+        var fusion = new Option<bool>("--fusion") { Description = "Also train the fusion re-ranker (image-text matching head on hard negatives)" };
+        var cmd = new Command("train", "Train image and text encoders into one embedding space (symmetric InfoNCE) and save the model zip");
+        foreach (var o in new Option[] { pairs, output, encoder, textEncoder, textLayers, dim, epochs, batch, accumulation, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, patience, seed, fusion })
+            cmd.Options.Add(o);
+        cmd.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var options = new CrossModalEncoderOptions
+            {
+                ImageEncoder = parse.GetValue(encoder) == "vit" ? ImageEncoderKind.Vit : ImageEncoderKind.Cnn,
+                TextEncoder = parse.GetValue(textEncoder) == "bow" ? TextEncoderKind.BagOfWords : TextEncoderKind.Transformer,
+                TextLayers = parse.GetValue(textLayers),
+                EmbeddingDim = parse.GetValue(dim),
+                Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batch),
+                AccumulationSteps = parse.GetValue(accumulation),
+                LearningRate = parse.GetValue(lr),
+                ImageSize = parse.GetValue(imageSize),
+                TextWidth = parse.GetValue(textWidth),
+                MaxTokens = parse.GetValue(maxTokens),
+                VocabularySize = parse.GetValue(vocab),
+                RandomResizedCrop = !parse.GetValue(noCrop),
+                HorizontalFlip = parse.GetValue(flip),
+                ValidationFraction = parse.GetValue(valid),
+                EarlyStoppingPatience = parse.GetValue(patience),
+                Seed = parse.GetValue(seed),
+                Fusion = parse.GetValue(fusion),
+            };
+            if (parse.GetValue(width) is int w)
+            {
+                if (options.ImageEncoder == ImageEncoderKind.Vit) options.VitWidth = w; else options.CnnWidth = w;
+            }
+            return Run(parse.GetValue(pairs)!, parse.GetValue(output)!, options);
+        }));
+        return cmd;
+    }
+
+    private static int Run(FileInfo pairs, FileInfo output, CrossModalEncoderOptions options)
+    {
+        var ctx = new MLExtContext(options.Seed);
+        ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+        var data = ImageCaptionPairs.Load(pairs.FullName);
+        Console.WriteLine($"pairs: {data.RowCount} from {pairs.Name}; {options.ImageEncoder} image encoder, {options.TextEncoder} text encoder, dim {options.EmbeddingDim}, device {ctx.ResolveDevice()}");
+        var clock = Stopwatch.StartNew();
+        using var model = CliProgress.Run("crossmodal train", progress =>
+        {
+            options.Progress = progress;
+            return ctx.CrossModalEncoder(options).Fit(data);
+        });
+        model.Save(output.FullName);
+        var metrics = string.Join(", ", model.Metrics.Select(kv => $"{kv.Key} {kv.Value.ToString("G4", CultureInfo.InvariantCulture)}"));
+        Console.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F1} s ({metrics}); saved {output.FullName}");
+        return 0;
+    }
+}

@@ -1,0 +1,283 @@
+using MLExtensions.Data;
+using MLExtensions.Model;
+using MLExtensions.Torch;
+
+namespace MLExtensions.Components.CrossModal;
+
+/// <summary>
+/// A fitted cross-modal encoder: images and captions in one L2-normalised embedding space. <see cref="Transform"/> adds
+/// <c>ImageEmbedding</c> when the image column is present, <c>TextEmbedding</c> when the caption column is present, and
+/// <c>MatchScore</c> when both are: the cosine of the two embeddings in [-1, 1], or, for a model trained with the fusion
+/// head, the head's probability in [0, 1] that the caption describes the image. Indexes (<see cref="IndexImages"/>,
+/// <see cref="IndexTexts"/>) answer top-k retrieval; <see cref="CreateZeroShotClassifier"/> turns class names into a
+/// classifier through prompt templates.
+/// </summary>
+/// <remarks>
+/// Model file: component "CrossModalEncoder" version 1; model.json holds the options (architecture included), the
+/// tokenizer's vocabulary and merges (maps "tokenizer.vocab" and "tokenizer.merges"); weights.safetensors holds
+/// <c>image.*</c>, <c>text.*</c> and <c>logit_scale</c>.
+/// </remarks>
+public sealed class CrossModalEncoderModel : ITransformer
+{
+    /// <summary>The component name in model files.</summary>
+    public const string ComponentName = "CrossModalEncoder";
+
+    /// <summary>The component version this build writes.</summary>
+    public const int ComponentVersion = 1;
+
+    /// <summary>The output column names.</summary>
+    public const string ImageEmbeddingColumn = "ImageEmbedding", TextEmbeddingColumn = "TextEmbedding", MatchScoreColumn = "MatchScore";
+
+    private const string VocabMap = "tokenizer.vocab", MergesMap = "tokenizer.merges";
+
+    internal CrossModalEncoderModel(CrossModalEncoderOptions options, BpeTokenizer tokenizer, CrossModalNetwork network, Device device)
+    {
+        Options = options;
+        Tokenizer = tokenizer;
+        Network = network;
+        Device = device;
+        Network.Eval();
+    }
+
+    /// <summary>The options the model was trained with.</summary>
+    public CrossModalEncoderOptions Options { get; }
+
+    /// <summary>The tokenizer learned from the training captions.</summary>
+    public BpeTokenizer Tokenizer { get; }
+
+    internal CrossModalNetwork Network { get; }
+
+    /// <summary>Where the model computes.</summary>
+    public Device Device { get; }
+
+    /// <summary>The size of the embeddings.</summary>
+    public int EmbeddingDim => Options.EmbeddingDim;
+
+    /// <summary>The learned temperature (1 / logit scale).</summary>
+    public double Temperature
+    {
+        get { using var s = ContrastiveLoss.Scale(Network.LogitScale); return 1.0 / s.Item<float>(); }
+    }
+
+    /// <summary>Metrics saved with the model (validation recall, ...).</summary>
+    public Dictionary<string, double> Metrics { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Images per forward pass when embedding (default 128).</summary>
+    public int BatchSize { get; set; } = 128;
+
+    /// <summary>L2-normalised embeddings [N, dim] (CPU, float32) of the image files; the caller owns the tensor.</summary>
+    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is not an image.</exception>
+    public Tensor EmbedImages(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return EmbedInBatches(paths.Count, (start, count) =>
+        {
+            using var pixels = ImageInputs.Decode(paths.Skip(start).Take(count).ToArray(), Options.ImageSize, start);
+            using var input = ImageInputs.ToInput(pixels, Device);
+            return Network.EncodeImages(input);
+        });
+    }
+
+    /// <summary>L2-normalised embeddings [N, dim] (CPU, float32) of the texts; the caller owns the tensor.</summary>
+    /// <exception cref="ArgumentException">A text is empty.</exception>
+    public Tensor EmbedTexts(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return EmbedInBatches(texts.Count, (start, count) =>
+        {
+            using var ids = CaptionInputs.Encode(Tokenizer, texts.Skip(start).Take(count).ToArray(), Device, out _, start);
+            return Network.EncodeTexts(ids);
+        });
+    }
+
+    internal Tensor EmbedInBatches(int rows, Func<int, int, Tensor> embed, int? width = null)
+    {
+        if (rows == 0) return torch.Zeros([0, width ?? EmbeddingDim]);
+        var parts = new List<Tensor>();
+        try
+        {
+            using var noGrad = torch.NoGrad();
+            Network.Eval();
+            for (int start = 0; start < rows; start += BatchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                var e = embed(start, Math.Min(BatchSize, rows - start));
+                parts.Add(e.Cpu().DetachFromDisposeScope());
+            }
+            return torch.Cat(parts, 0);
+        }
+        finally
+        {
+            foreach (var p in parts) p.Dispose();
+        }
+    }
+
+    /// <summary>Whether the model has the fusion (image-text matching) head that re-ranks candidates.</summary>
+    public bool HasFusion => Network.Fusion is not null;
+
+    /// <summary>
+    /// The fusion head's probability that caption i describes image i, for each i ([N], CPU); requires <see cref="HasFusion"/>.
+    /// </summary>
+    public Tensor MatchProbabilities(IReadOnlyList<string> imagePaths, IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(imagePaths);
+        ArgumentNullException.ThrowIfNull(texts);
+        if (!HasFusion) throw new InvalidOperationException("this model has no fusion head; train it with Fusion = true to re-rank");
+        if (imagePaths.Count != texts.Count) throw new ArgumentException($"{imagePaths.Count} images but {texts.Count} texts");
+        var probabilities = EmbedInBatches(texts.Count, (start, count) =>
+        {
+            using var pixels = ImageInputs.Decode(imagePaths.Skip(start).Take(count).ToArray(), Options.ImageSize, start);
+            using var input = ImageInputs.ToInput(pixels, Device);
+            using var ids = CaptionInputs.Encode(Tokenizer, texts.Skip(start).Take(count).ToArray(), Device, out _, start);
+            var (ie, imageTokens) = Network.EncodeImagesWithTokens(input);
+            var (te, textTokens) = Network.EncodeTextsWithTokens(ids);
+            using (ie) using (te) using (imageTokens) using (textTokens)
+            using (var logits = Network.MatchLogits(ids, textTokens, imageTokens))
+                return logits.Sigmoid().Unsqueeze(1);
+        }, 1);
+        using (probabilities) return probabilities.Squeeze(1);
+    }
+
+    /// <summary>Re-orders image hits (keys = image paths) for <paramref name="text"/> by the fusion head; scores become match probabilities.</summary>
+    public RetrievalHit[] RerankImages(string text, IReadOnlyList<RetrievalHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        using var p = MatchProbabilities(hits.Select(h => h.Key).ToArray(), Enumerable.Repeat(text, hits.Count).ToArray());
+        return Reorder(hits, p.ToArray<float>());
+    }
+
+    /// <summary>Re-orders caption hits (keys = captions) for the image at <paramref name="imagePath"/> by the fusion head.</summary>
+    public RetrievalHit[] RerankTexts(string imagePath, IReadOnlyList<RetrievalHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        using var p = MatchProbabilities(Enumerable.Repeat(imagePath, hits.Count).ToArray(), hits.Select(h => h.Key).ToArray());
+        return Reorder(hits, p.ToArray<float>());
+    }
+
+    private static RetrievalHit[] Reorder(IReadOnlyList<RetrievalHit> hits, float[] probabilities) =>
+        hits.Select((h, i) => h with { Score = probabilities[i] }).OrderByDescending(h => h.Score).ToArray();
+
+    /// <summary>An index of images for text→image (or image→image) search.</summary>
+    public RetrievalIndex IndexImages(IReadOnlyList<string> paths, IReadOnlyList<string>? keys = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        var e = EmbedImages(paths);
+        return new RetrievalIndex(e, keys ?? paths);
+    }
+
+    /// <summary>An index of texts for image→text (or text→text) search.</summary>
+    public RetrievalIndex IndexTexts(IReadOnlyList<string> texts, IReadOnlyList<string>? keys = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        var e = EmbedTexts(texts);
+        return new RetrievalIndex(e, keys ?? texts);
+    }
+
+    /// <summary>
+    /// A zero-shot classifier: each class name goes through every template ("{0}" stands for the name), the text
+    /// embeddings are averaged and normalised; an image's class is the one with the largest cosine.
+    /// </summary>
+    public ZeroShotClassifier CreateZeroShotClassifier(IReadOnlyList<string> classNames, IReadOnlyList<string>? templates = null) =>
+        ZeroShotClassifier.Create(this, classNames, templates ?? ZeroShotClassifier.DefaultTemplates);
+
+    /// <inheritdoc/>
+    public DataSchema GetOutputSchema(DataSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        bool hasImage = inputSchema.Contains(Options.ImageColumnName), hasText = inputSchema.Contains(Options.TextColumnName);
+        if (!hasImage && !hasText)
+            throw new ArgumentException($"the input has neither the image column '{Options.ImageColumnName}' nor the text column '{Options.TextColumnName}'; columns: {inputSchema}");
+        var columns = inputSchema.ToList();
+        if (hasImage)
+        {
+            inputSchema.Require(Options.ImageColumnName, ColumnKind.ImagePath, ColumnKind.Text);
+            columns.Add(new ColumnSchema(ImageEmbeddingColumn, ColumnKind.FloatVector, EmbeddingDim));
+        }
+        if (hasText)
+        {
+            inputSchema.Require(Options.TextColumnName, ColumnKind.Text);
+            columns.Add(new ColumnSchema(TextEmbeddingColumn, ColumnKind.FloatVector, EmbeddingDim));
+        }
+        if (hasImage && hasText) columns.Add(new ColumnSchema(MatchScoreColumn, ColumnKind.Float));
+        return new DataSchema(columns);
+    }
+
+    /// <inheritdoc/>
+    public DataBatch Transform(DataBatch input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        GetOutputSchema(input.Schema);
+        using var scope = torch.NewDisposeScope();
+        Tensor? images = null, texts = null;
+        var output = input;
+        if (input.Contains(Options.ImageColumnName))
+        {
+            images = EmbedImages(((StringColumn)input[Options.ImageColumnName]).Values.ToArray());
+            output = output.Append(FloatVectorColumn.FromTensor(ImageEmbeddingColumn, images));
+        }
+        if (input.Contains(Options.TextColumnName))
+        {
+            texts = EmbedTexts(((StringColumn)input[Options.TextColumnName]).Values.ToArray());
+            output = output.Append(FloatVectorColumn.FromTensor(TextEmbeddingColumn, texts));
+        }
+        if (images is not null && texts is not null && HasFusion)
+        {
+            using var p = MatchProbabilities(((StringColumn)input[Options.ImageColumnName]).Values.ToArray(), ((StringColumn)input[Options.TextColumnName]).Values.ToArray());
+            output = output.Append(FloatColumn.FromTensor(MatchScoreColumn, p));
+        }
+        else if (images is not null && texts is not null)
+        {
+            using var product = images * texts;
+            using var score = product.Sum(1);
+            output = output.Append(FloatColumn.FromTensor(MatchScoreColumn, score));
+        }
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public void Save(string path)
+    {
+        var manifest = new ModelManifest(ComponentName, ComponentVersion) { ParameterCount = Network.ParameterCount() };
+        manifest.SetOptions(Options);
+        manifest.Maps[VocabMap] = Tokenizer.Vocabulary.ToArray();
+        manifest.Maps[MergesMap] = Tokenizer.Merges.ToArray();
+        manifest.InputSchema = new DataSchema([
+            new ColumnSchema(Options.ImageColumnName, ColumnKind.ImagePath),
+            new ColumnSchema(Options.TextColumnName, ColumnKind.Text)]);
+        manifest.OutputSchema = new DataSchema([
+            new ColumnSchema(ImageEmbeddingColumn, ColumnKind.FloatVector, EmbeddingDim),
+            new ColumnSchema(TextEmbeddingColumn, ColumnKind.FloatVector, EmbeddingDim),
+            new ColumnSchema(MatchScoreColumn, ColumnKind.Float)]);
+        foreach (var kv in Metrics) manifest.Metrics[kv.Key] = kv.Value;
+        ModelFile.Save(path, manifest, Network.StateDict());
+    }
+
+    /// <summary>Loads a model file written by <see cref="Save"/>.</summary>
+    public static CrossModalEncoderModel Load(string path, MLExtContext? context = null) => ModelFile.Load<CrossModalEncoderModel>(path, context);
+
+    internal static ITransformer Load(LoadedModel model, MLExtContext context)
+    {
+        var m = model.Manifest;
+        var options = m.GetOptions<CrossModalEncoderOptions>();
+        var tokenizer = new BpeTokenizer(m.GetMap(VocabMap), m.GetMap(MergesMap), options.MaxTokens, options.Lowercase);
+        var device = context.ResolveDevice();
+        var network = new CrossModalNetwork(options, tokenizer.VocabularySize);
+        try
+        {
+            network.LoadStateDict(model.Weights);
+            network.To(device);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        var result = new CrossModalEncoderModel(options, tokenizer, network, device);
+        foreach (var kv in m.Metrics) result.Metrics[kv.Key] = kv.Value;
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => Network.Dispose();
+}

@@ -1,0 +1,156 @@
+using System.Text.Json.Serialization;
+using MLExtensions.Training;
+
+namespace MLExtensions.Components.CrossModal;
+
+/// <summary>Options of <see cref="CrossModalEncoderTrainer"/>; the architecture settings are saved with the model.</summary>
+public sealed class CrossModalEncoderOptions
+{
+    /// <summary>The image-path column (default "ImagePath").</summary>
+    public string ImageColumnName { get; set; } = "ImagePath";
+
+    /// <summary>The caption column (default "Caption").</summary>
+    public string TextColumnName { get; set; } = "Caption";
+
+    // ---- architecture ---------------------------------------------------------------------------
+
+    /// <summary>The image encoder (default <see cref="ImageEncoderKind.Cnn"/>).</summary>
+    public ImageEncoderKind ImageEncoder { get; set; } = ImageEncoderKind.Cnn;
+
+    /// <summary>The size of the shared embedding space (default 128).</summary>
+    public int EmbeddingDim { get; set; } = 128;
+
+    /// <summary>Images are decoded and resized to ImageSize x ImageSize RGB (default 64).</summary>
+    public int ImageSize { get; set; } = 64;
+
+    /// <summary>CNN: channels of the first stage, doubled at each further stage (default 32).</summary>
+    public int CnnWidth { get; set; } = 32;
+
+    /// <summary>CNN: residual stages (default 3).</summary>
+    public int CnnStages { get; set; } = 3;
+
+    /// <summary>ViT: patch side in pixels; ImageSize must be a multiple (default 8).</summary>
+    public int VitPatchSize { get; set; } = 8;
+
+    /// <summary>ViT: token width (default 128).</summary>
+    public int VitWidth { get; set; } = 128;
+
+    /// <summary>ViT: transformer layers (default 4).</summary>
+    public int VitLayers { get; set; } = 4;
+
+    /// <summary>ViT: attention heads (default 4).</summary>
+    public int VitHeads { get; set; } = 4;
+
+    /// <summary>The text encoder (default <see cref="TextEncoderKind.Transformer"/>; <see cref="TextEncoderKind.BagOfWords"/> is the baseline).</summary>
+    public TextEncoderKind TextEncoder { get; set; } = TextEncoderKind.Transformer;
+
+    /// <summary>Text encoder: token width (default 128).</summary>
+    public int TextWidth { get; set; } = 128;
+
+    /// <summary>Text encoder: transformer layers (default 2).</summary>
+    public int TextLayers { get; set; } = 2;
+
+    /// <summary>Text encoder: attention heads (default 4).</summary>
+    public int TextHeads { get; set; } = 4;
+
+    /// <summary>
+    /// Also train the fusion re-ranker: text tokens cross-attend to image tokens and an image-text matching head is
+    /// trained on hard negatives mined from the contrastive scores (default false).
+    /// </summary>
+    public bool Fusion { get; set; }
+
+    /// <summary>Fusion: attention heads (default 4; must divide TextWidth).</summary>
+    public int FusionHeads { get; set; } = 4;
+
+    // ---- tokenizer ------------------------------------------------------------------------------
+
+    /// <summary>The most ids the BPE tokenizer learns, special tokens included (default 1000).</summary>
+    public int VocabularySize { get; set; } = 1000;
+
+    /// <summary>
+    /// The most tokens per caption, [BOS] and [EOS] included (default 32). Longer captions are truncated: their first
+    /// MaxTokens − 2 tokens are kept, and the trainer logs how many captions were cut.
+    /// </summary>
+    public int MaxTokens { get; set; } = 32;
+
+    /// <summary>Whether captions are lower-cased (default true). NFKC and white-space collapsing always apply.</summary>
+    public bool Lowercase { get; set; } = true;
+
+    // ---- training -------------------------------------------------------------------------------
+
+    /// <summary>The most epochs (default 20).</summary>
+    public int Epochs { get; set; } = 20;
+
+    /// <summary>Pairs per micro-batch; each batch's other pairs are its negatives (default 64).</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// Micro-batches whose gradients are summed before one optimizer step (default 1). The effective batch is
+    /// BatchSize x AccumulationSteps for the update; the negatives of InfoNCE still come from each micro-batch.
+    /// </summary>
+    public int AccumulationSteps { get; set; } = 1;
+
+    /// <summary>The peak AdamW learning rate (default 1e-3).</summary>
+    public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>AdamW's decoupled weight decay (default 0.05).</summary>
+    public double WeightDecay { get; set; } = 0.05;
+
+    /// <summary>The fraction of optimizer steps spent warming the learning rate up linearly; cosine decay after (default 0.1).</summary>
+    public double WarmupFraction { get; set; } = 0.1;
+
+    /// <summary>Random-resized-crop augmentation of training images (default true).</summary>
+    public bool RandomResizedCrop { get; set; } = true;
+
+    /// <summary>The smallest crop area as a fraction of the image (default 0.6).</summary>
+    public double CropMinScale { get; set; } = 0.6;
+
+    /// <summary>Random horizontal flips (default false: a flip changes the meaning of arrows, letters and many symbols).</summary>
+    public bool HorizontalFlip { get; set; }
+
+    /// <summary>The fraction of pairs held out to measure recall for early stopping (default 0.1; 0 turns validation off).</summary>
+    public double ValidationFraction { get; set; } = 0.1;
+
+    /// <summary>Validations without improvement of the validation recall before training stops (default 5; 0: never stop early).</summary>
+    public int EarlyStoppingPatience { get; set; } = 5;
+
+    /// <summary>Gradients are clipped to this global norm (default 1; 0: no clipping).</summary>
+    public double MaxGradNorm { get; set; } = 1.0;
+
+    /// <summary>The seed of weights, shuffling and augmentation (default: the context's).</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Receives training progress (not saved).</summary>
+    [JsonIgnore]
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
+    internal void Validate()
+    {
+        static void Positive(int v, string name) { if (v < 1) throw new ArgumentOutOfRangeException(name, v, $"{name} must be at least 1"); }
+        if (string.IsNullOrEmpty(ImageColumnName)) throw new ArgumentException("ImageColumnName must be set");
+        if (string.IsNullOrEmpty(TextColumnName)) throw new ArgumentException("TextColumnName must be set");
+        Positive(EmbeddingDim, nameof(EmbeddingDim));
+        Positive(ImageSize, nameof(ImageSize));
+        Positive(CnnWidth, nameof(CnnWidth));
+        Positive(CnnStages, nameof(CnnStages));
+        Positive(VitLayers, nameof(VitLayers));
+        Positive(TextLayers, nameof(TextLayers));
+        Positive(Epochs, nameof(Epochs));
+        Positive(BatchSize, nameof(BatchSize));
+        Positive(AccumulationSteps, nameof(AccumulationSteps));
+        if (TextEncoder == TextEncoderKind.Transformer && TextWidth % TextHeads != 0) throw new ArgumentException($"TextWidth ({TextWidth}) must be a multiple of TextHeads ({TextHeads})");
+        if (Fusion && (FusionHeads < 1 || TextWidth % FusionHeads != 0)) throw new ArgumentException($"TextWidth ({TextWidth}) must be a multiple of FusionHeads ({FusionHeads})");
+        if (ImageEncoder == ImageEncoderKind.Vit)
+        {
+            if (VitWidth % VitHeads != 0) throw new ArgumentException($"VitWidth ({VitWidth}) must be a multiple of VitHeads ({VitHeads})");
+            if (VitPatchSize < 1 || ImageSize % VitPatchSize != 0) throw new ArgumentException($"ImageSize ({ImageSize}) must be a multiple of VitPatchSize ({VitPatchSize})");
+        }
+        if (MaxTokens < 3) throw new ArgumentOutOfRangeException(nameof(MaxTokens), MaxTokens, "MaxTokens must be at least 3 ([BOS], a token, [EOS])");
+        if (VocabularySize < 8) throw new ArgumentOutOfRangeException(nameof(VocabularySize), VocabularySize, "VocabularySize must be at least 8");
+        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive");
+        if (WarmupFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "WarmupFraction must be in [0, 1)");
+        if (CropMinScale is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CropMinScale), CropMinScale, "CropMinScale must be in (0, 1]");
+        if (ValidationFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1)");
+        if (EarlyStoppingPatience < 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must not be negative");
+    }
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using MLExtensions.Data;
+using MLExtensions.Torch;
+using MLExtensions.Torch.Optim;
+using MLExtensions.Training;
+
+namespace MLExtensions.Components.CrossModal;
+
+/// <summary>
+/// Trains an image encoder and a text encoder into one embedding space with symmetric InfoNCE (CLIP-style):
+/// a BPE tokenizer learned from the captions, AdamW with linear warmup and cosine decay, random resized crops
+/// (flips off by default), gradient accumulation, early stopping on the recall of a held-out part of the pairs,
+/// progress through <see cref="CrossModalEncoderOptions.Progress"/>.
+/// </summary>
+public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel>
+{
+    private readonly MLExtContext _context;
+
+    /// <summary>Creates a trainer; see <see cref="CrossModalCatalog.CrossModalEncoder"/>.</summary>
+    public CrossModalEncoderTrainer(MLExtContext context, CrossModalEncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _context = context;
+        Options = options;
+    }
+
+    /// <summary>The training options.</summary>
+    public CrossModalEncoderOptions Options { get; }
+
+    /// <summary>The result of the last <see cref="Fit"/> (epochs, early stopping), or null.</summary>
+    public TrainingResult? LastResult { get; private set; }
+
+    /// <inheritdoc/>
+    public DataSchema GetOutputSchema(DataSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        inputSchema.Require(Options.ImageColumnName, ColumnKind.ImagePath, ColumnKind.Text);
+        inputSchema.Require(Options.TextColumnName, ColumnKind.Text);
+        return new DataSchema(inputSchema.Concat([
+            new ColumnSchema(CrossModalEncoderModel.ImageEmbeddingColumn, ColumnKind.FloatVector, Options.EmbeddingDim),
+            new ColumnSchema(CrossModalEncoderModel.TextEmbeddingColumn, ColumnKind.FloatVector, Options.EmbeddingDim),
+            new ColumnSchema(CrossModalEncoderModel.MatchScoreColumn, ColumnKind.Float)]));
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="FileNotFoundException">An image file is missing.</exception>
+    /// <exception cref="InvalidDataException">An image file is not an image.</exception>
+    /// <exception cref="ArgumentException">A caption is empty, a column is missing, or there are fewer than 2 pairs.</exception>
+    public CrossModalEncoderModel Fit(DataBatch input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        GetOutputSchema(input.Schema);
+        var o = Options;
+        var paths = ((StringColumn)input[o.ImageColumnName]).Values.ToArray();
+        var captions = ((StringColumn)input[o.TextColumnName]).Values.ToArray();
+        if (paths.Length < 2) throw new ArgumentException($"training needs at least 2 image-caption pairs, got {paths.Length}");
+        for (int i = 0; i < captions.Length; i++)
+            if (string.IsNullOrWhiteSpace(captions[i])) throw new ArgumentException($"row {i}: the caption is empty");
+
+        int seed = o.Seed ?? _context.NextSeed();
+        var random = new Random(seed);
+        torch.ManualSeed(unchecked((ulong)seed));
+        var device = _context.ResolveDevice();
+
+        // Held-out pairs for early stopping.
+        var order = Enumerable.Range(0, paths.Length).OrderBy(_ => random.Next()).ToArray();
+        int validCount = o.ValidationFraction > 0 && paths.Length >= 10 ? Math.Max(2, (int)Math.Round(paths.Length * o.ValidationFraction)) : 0;
+        var validRows = order.Take(validCount).Order().ToArray();
+        var trainRows = order.Skip(validCount).Order().ToArray();
+
+        var tokenizer = BpeTokenizer.Learn(trainRows.Select(i => captions[i]), o.VocabularySize, o.MaxTokens, o.Lowercase);
+        int truncated = captions.Count(c => { tokenizer.Encode(c, out bool cut); return cut; });
+        if (truncated > 0)
+            _context.WriteLog(MessageSeverity.Warning, nameof(CrossModalEncoderTrainer),
+                $"{truncated} caption(s) exceed {o.MaxTokens} tokens and are truncated (raise MaxTokens to keep them whole)");
+        _context.WriteLog(MessageSeverity.Info, nameof(CrossModalEncoderTrainer),
+            $"tokenizer: {tokenizer.VocabularySize} ids, {tokenizer.Merges.Count} merges; {trainRows.Length} training and {validRows.Length} validation pairs");
+
+        using var pixels = ImageInputs.Decode(paths, o.ImageSize).DetachFromDisposeScope();
+        var network = new CrossModalNetwork(o, tokenizer.VocabularySize);
+        try
+        {
+            network.To(device);
+            var result = Train(network, tokenizer, pixels, captions, trainRows, validRows, random, device);
+            var model = new CrossModalEncoderModel(o, tokenizer, network, device);
+            foreach (var kv in result) model.Metrics[kv.Key] = kv.Value;
+            return model;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    private Dictionary<string, double> Train(CrossModalNetwork network, BpeTokenizer tokenizer, Tensor pixels, string[] captions,
+        int[] trainRows, int[] validRows, Random random, Device device)
+    {
+        var o = Options;
+        var decay = network.NamedParameters().Where(p => p.Parameter.Dim >= 2).Select(p => p.Parameter).ToArray();
+        var noDecay = network.NamedParameters().Where(p => p.Parameter.Dim < 2).Select(p => p.Parameter).ToArray();
+        using var optimizer = new AdamW([new ParamGroup(decay), new ParamGroup(noDecay, weightDecay: 0)], o.LearningRate, weightDecay: o.WeightDecay);
+        int pairsPerStep = o.BatchSize * o.AccumulationSteps;
+        int stepsPerEpoch = Math.Max(1, (trainRows.Length + pairsPerStep - 1) / pairsPerStep);
+        int totalSteps = stepsPerEpoch * o.Epochs;
+        var schedule = new CosineWithWarmup(optimizer, (int)Math.Round(o.WarmupFraction * totalSteps), totalSteps);
+        bool validate = validRows.Length >= 2;
+        var loopOptions = new TrainingLoopOptions
+        {
+            Epochs = o.Epochs,
+            StepsPerEpoch = stepsPerEpoch,
+            MetricName = "val_mean_recall",
+            EarlyStopping = validate && o.EarlyStoppingPatience > 0 ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, Maximize = true } : null,
+            Progress = o.Progress,
+        };
+        var shuffled = trainRows.ToArray();
+        long pairsSeen = 0;
+        var clock = new Stopwatch();
+        double maxLogScale = Math.Log(ContrastiveLoss.MaxLogitScale);
+        RetrievalMetrics? lastValidation = null;
+
+        var result = new TrainingLoop(loopOptions, _context).Run(step =>
+        {
+            clock.Start();
+            if (step.Step == 1) random.Shuffle(shuffled);
+            int first = (step.Step - 1) * pairsPerStep;
+            int rowsThisStep = Math.Min(pairsPerStep, shuffled.Length - first);
+            double lossSum = 0;
+            int used = 0;
+            for (int a = 0; a < o.AccumulationSteps; a++)
+            {
+                int start = first + a * o.BatchSize, count = Math.Min(o.BatchSize, first + rowsThisStep - start);
+                if (count < 2) break; // InfoNCE needs negatives (and batch norm more than one row)
+                var rows = shuffled.AsSpan(start, count).ToArray();
+                using var scope = torch.NewDisposeScope();
+                var index = Tensor.From(rows.Select(r => (long)r).ToArray(), rows.Length);
+                var images = ImageInputs.ToInput(pixels.IndexSelect(0, index), device);
+                if (o.RandomResizedCrop || o.HorizontalFlip)
+                    images = ImageInputs.Augment(images, random, o.RandomResizedCrop ? o.CropMinScale : 1.0, o.HorizontalFlip);
+                var batchCaptions = rows.Select(r => captions[r]).ToArray();
+                var ids = CaptionInputs.Encode(tokenizer, batchCaptions, device, out _);
+                Tensor loss;
+                if (network.Fusion is null)
+                    loss = ContrastiveLoss.SymmetricInfoNce(network.EncodeImages(images), network.EncodeTexts(ids), network.LogitScale);
+                else
+                {
+                    var (imageEmb, imageTokens) = network.EncodeImagesWithTokens(images);
+                    var (textEmb, textTokens) = network.EncodeTextsWithTokens(ids);
+                    var itc = ContrastiveLoss.SymmetricInfoNce(imageEmb, textEmb, network.LogitScale);
+                    loss = itc + HardNegativeMatching.Loss(network, ids, textTokens, imageTokens, imageEmb, textEmb, batchCaptions, random);
+                }
+                // Each micro-batch weighs by its share of the step's pairs, so the update is the mean over all of them.
+                (loss * ((double)count / rowsThisStep)).Backward();
+                lossSum += loss.Item<float>() * count;
+                used += count;
+            }
+            if (used > 0)
+            {
+                if (o.MaxGradNorm > 0) GradClipping.ClipGradNorm(network.Parameters(), o.MaxGradNorm);
+                optimizer.Step();
+                using (torch.NoGrad()) network.LogitScale.Clamp_(0, maxLogScale);
+            }
+            optimizer.ZeroGrad();
+            schedule.Step();
+            pairsSeen += used;
+            clock.Stop();
+            return used > 0 ? lossSum / used : 0;
+        },
+        validate ? _ =>
+        {
+            lastValidation = Evaluate(network, tokenizer, pixels, captions, validRows, device);
+            return lastValidation.MeanRecall;
+        } : null, network);
+        LastResult = result;
+        network.Eval();
+
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["train_pairs_per_second"] = clock.Elapsed.TotalSeconds > 0 ? pairsSeen / clock.Elapsed.TotalSeconds : 0,
+            ["epochs"] = result.History.Count,
+            ["temperature"] = 1.0 / Math.Exp(Math.Min(network.LogitScale.Item<float>(), maxLogScale)),
+        };
+        if (result.BestMetric is double best) metrics["val_mean_recall"] = best;
+        else if (lastValidation is not null) metrics["val_mean_recall"] = lastValidation.MeanRecall;
+        return metrics;
+    }
+
+    private static RetrievalMetrics Evaluate(CrossModalNetwork network, BpeTokenizer tokenizer, Tensor pixels, string[] captions, int[] rows, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.NoGrad();
+        var index = Tensor.From(rows.Select(r => (long)r).ToArray(), rows.Length);
+        var imageEmb = network.EncodeImages(ImageInputs.ToInput(pixels.IndexSelect(0, index), device));
+        var texts = rows.Select(r => captions[r]).ToArray();
+        var textEmb = network.EncodeTexts(CaptionInputs.Encode(tokenizer, texts, device, out _));
+        // Rows are distinct images here (one per pair), so each query has exactly its own caption as the answer.
+        var keys = rows.Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return RetrievalMetrics.FromEmbeddings(imageEmb, textEmb, keys, keys, keys, keys);
+    }
+}
