@@ -4,5 +4,9 @@ namespace MLExtensions.Model;
 internal static class BuiltInComponents
 {
     /// <summary>Name, current component version and loader of each built-in component.</summary>
-    public static readonly (string Name, int Version, ModelLoader Loader)[] All = [];
+    public static readonly (string Name, int Version, ModelLoader Loader)[] All =
+    [
+        (Components.Classification.NeuralClassifier.ComponentName, Components.Classification.NeuralClassifier.ComponentVersion, Components.Classification.NeuralClassifierModel.Load),
+        (Components.Distillation.DistilledStudent.ComponentName, Components.Distillation.DistilledStudent.ComponentVersion, Components.Classification.NeuralClassifierModel.Load),
+    ];
 }
