@@ -157,7 +157,7 @@ public sealed class DistilledStudent : IEstimator<NeuralClassifierModel>
             model.Metrics["train_rows"] = fitRows.Length;
             model.Metrics["transfer_rows"] = transfer?.RowCount ?? 0;
             LastReport = validRows.Length == 0 ? null
-                : DistillationReport.Measure(model, _teachers, offline ? input.Gather(validRows) : new DataBatch(validFeatures, labelColumn?.Gather(validRows) ?? new TextColumn(o.LabelColumnName, new string[validRows.Length])),
+                : DistillationReport.Measure(model, _teachers, offline ? input.Gather(validRows) : labelColumn is null ? new DataBatch(validFeatures) : new DataBatch(validFeatures, labelColumn.Gather(validRows)),
                                              o.LabelColumnName, o.TeacherColumnName, measureThroughput: false);
             if (LastReport != null)
             {
