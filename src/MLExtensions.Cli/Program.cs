@@ -10,4 +10,8 @@ var root = new RootCommand("mlext: ML trainers and transforms on libtorch (train
 root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(EnvCommand.Create());
+root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.ClassifierTrainCommand.CreateGroup());
+root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.DistillCommand.Create());
+root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.EvaluateCommand.Create());
+root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.ScoreCommand.Create());
 return root.Parse(args).Invoke();
