@@ -12,12 +12,17 @@ internal static class ClassifierCsv
 {
     public const int StreamBatchRows = 4096;
 
-    public static TextLoaderOptions LoaderOptions(string label) => new() { TextColumns = [label], MissingValues = MissingValuePolicy.UseNaN };
+    /// <summary>Loader options: the label column (when the file has one) is read as text, so numeric class names stay names.</summary>
+    public static TextLoaderOptions LoaderOptions(MLExtContext ctx, string path, string label)
+    {
+        bool hasLabel = ctx.Data.InferTextFileSchema(path).Contains(label);
+        return new TextLoaderOptions { TextColumns = hasLabel ? [label] : [], MissingValues = MissingValuePolicy.UseNaN };
+    }
 
     /// <summary>Reads a whole file into one batch of Features (+ label, + teacher vector when asked).</summary>
     public static DataBatch Load(MLExtContext ctx, string path, string label, string featureColumn = "Features", string? teacherPrefix = null)
     {
-        var raw = ctx.Data.LoadFromTextFile(RequireFile(path), LoaderOptions(label));
+        var raw = ctx.Data.LoadFromTextFile(RequireFile(path), LoaderOptions(ctx, path, label));
         return Assemble(raw, path, label, featureColumn, teacherPrefix);
     }
 
@@ -26,7 +31,7 @@ internal static class ClassifierCsv
     public static IEnumerable<(DataBatch Batch, long FirstRow)> Stream(MLExtContext ctx, string path, string label, string featureColumn)
     {
         long row = 0;
-        foreach (var raw in ctx.Data.ReadTextFile(RequireFile(path), StreamBatchRows, LoaderOptions(label)))
+        foreach (var raw in ctx.Data.ReadTextFile(RequireFile(path), StreamBatchRows, LoaderOptions(ctx, path, label)))
         {
             yield return (Assemble(raw, path, label, featureColumn, null), row);
             row += raw.RowCount;
