@@ -49,14 +49,17 @@ public static class ClassifierData
     private static string SlotDifference(IReadOnlyList<string>? actual, IReadOnlyList<string>? expected)
     {
         if (actual is null || expected is null) return "";
-        var missing = expected.Except(actual, StringComparer.Ordinal).Take(8).ToArray();
-        var extra = actual.Except(expected, StringComparer.Ordinal).Take(8).ToArray();
+        var missing = expected.Except(actual, StringComparer.Ordinal).ToArray();
+        var extra = actual.Except(expected, StringComparer.Ordinal).ToArray();
         var parts = new List<string>();
-        if (missing.Length > 0) parts.Add("missing: " + string.Join(", ", missing));
-        if (extra.Length > 0) parts.Add("unexpected: " + string.Join(", ", extra));
+        if (missing.Length > 0) parts.Add("missing: " + List(missing));
+        if (extra.Length > 0) parts.Add("unexpected: " + List(extra));
         if (parts.Count == 0) parts.Add("same names in another order");
         return " (" + string.Join("; ", parts) + ")";
     }
+
+    private static string List(string[] names) =>
+        names.Length <= 8 ? string.Join(", ", names) : string.Join(", ", names.Take(8)) + $" and {names.Length - 8} more";
 
     /// <summary>Whether the label cell of <paramref name="row"/> is missing (empty text, NaN, or a negative key).</summary>
     public static bool IsMissingLabel(DataColumn column, int row) => column switch
