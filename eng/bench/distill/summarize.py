@@ -6,7 +6,7 @@ import sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 for ds in dict.fromkeys(r["dataset"] for r in rows):
     print(f"\n#### {ds}\n")
-    print("| model | test accuracy | macro F1 | size | scoring rows/s |")
+    print("| model | test accuracy | macro F1 | size | eval rows/s |")
     print("|---|---:|---:|---:|---:|")
     for r in rows:
         if r["dataset"] != ds or r["model"].startswith("report"):
