@@ -5,12 +5,15 @@ namespace MLExtensions.Cli.Commands.Classifier;
 
 /// <summary>
 /// The CSV convention of the classifier verbs: a header row, a label column (text; may be absent or empty), optional
-/// teacher columns <c>NAME.&lt;class&gt;</c>, and numeric feature columns (all the others, in file order), gathered
+/// teacher columns <c>NAME.&lt;class&gt;</c>, a PredictedLabel column (ignored), and numeric feature columns (all the others, in file order), gathered
 /// into one feature vector whose slot names are the column names.
 /// </summary>
 internal static class ClassifierCsv
 {
     public const int StreamBatchRows = 4096;
+
+    /// <summary>A column the score verb writes; skipped on input so a scored CSV can feed <c>distill --teacher-column Score</c>.</summary>
+    public const string PredictedLabelColumn = "PredictedLabel";
 
     /// <summary>Loader options: the label column (when the file has one) is read as text, so numeric class names stay names.</summary>
     public static TextLoaderOptions LoaderOptions(MLExtContext ctx, string path, string label)
@@ -49,6 +52,7 @@ internal static class ClassifierCsv
         foreach (var column in raw.Columns)
         {
             if (column.Name == label) { labelColumn = column; continue; }
+            if (column.Name == PredictedLabelColumn) continue;
             if (column is not FloatColumn f)
                 throw new InvalidDataException($"{Path.GetFileName(path)}: column '{column.Name}' is not numeric (only the label column '{label}' may hold text)");
             if (teacherPrefix != null && column.Name.StartsWith(teacherPrefix + ".", StringComparison.Ordinal)) teacher.Add(f);

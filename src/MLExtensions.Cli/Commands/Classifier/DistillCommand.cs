@@ -79,7 +79,8 @@ internal static class DistillCommand
                 string where = "validation rows";
                 if (p.GetValue(test) is { } testFile)
                 {
-                    var testData = ClassifierCsv.Load(ctx, testFile.FullName, labelName, teacherPrefix: teachers.Count == 0 ? column : null);
+                    bool testHasTeacher = column != null && ctx.Data.InferTextFileSchema(testFile.FullName).Any(c => c.Name.StartsWith(column + ".", StringComparison.Ordinal));
+                    var testData = ClassifierCsv.Load(ctx, testFile.FullName, labelName, teacherPrefix: teachers.Count == 0 && testHasTeacher ? column : null);
                     report = DistillationReport.Measure(student, teachers, testData, labelName, column);
                     where = $"test set ({testData.RowCount} rows)";
                 }
@@ -87,7 +88,7 @@ internal static class DistillCommand
                 {
                     if (report.TeacherAccuracy is double ta) student.Metrics["report_teacher_accuracy"] = ta;
                     if (report.StudentAccuracy is double sa) student.Metrics["report_student_accuracy"] = sa;
-                    student.Metrics["report_agreement"] = report.Agreement;
+                    if (!double.IsNaN(report.Agreement)) student.Metrics["report_agreement"] = report.Agreement;
                     Console.WriteLine($"report on the {where}:");
                     Console.WriteLine(report.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                     if (p.GetValue(reportOut) is { } ro) File.WriteAllText(ro.FullName, report.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");

@@ -29,7 +29,7 @@ public sealed class DistillationReport
     /// <summary>The student's accuracy, or null without labels.</summary>
     public double? StudentAccuracy { get; init; }
 
-    /// <summary>Share of rows where the student predicts the teacher's class.</summary>
+    /// <summary>Share of rows where the student predicts the teacher's class (NaN when the teacher's outputs are not available).</summary>
     public double Agreement { get; init; }
 
     /// <summary>Learned scalars of the teacher(s), or null when unknown (a teacher column, or a model that does not say).</summary>
@@ -60,15 +60,17 @@ public sealed class DistillationReport
         ["labelled_rows"] = LabelledRows,
         ["teacher_accuracy"] = TeacherAccuracy,
         ["student_accuracy"] = StudentAccuracy,
-        ["agreement"] = Agreement,
+        ["agreement"] = Finite(Agreement),
         ["accuracy_retention"] = AccuracyRetention,
         ["teacher_parameters"] = TeacherParameters,
         ["student_parameters"] = StudentParameters,
         ["parameter_ratio"] = ParameterRatio,
         ["teacher_rows_per_second"] = TeacherRowsPerSecond,
-        ["student_rows_per_second"] = StudentRowsPerSecond,
+        ["student_rows_per_second"] = Finite(StudentRowsPerSecond),
         ["speedup"] = Speedup,
     };
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>
     /// Compares <paramref name="student"/> with its teacher(s) on <paramref name="data"/> (features under the student's
@@ -85,7 +87,7 @@ public sealed class DistillationReport
         var features = ClassifierData.RequireFeatures(data, student.FeatureColumnName, student.InputSize, student.FeatureSlotNames);
         var input = new DataBatch(features);
         var studentScores = Score(student, input);
-        float[] teacherScores;
+        float[]? teacherScores;
         if (teachers.Count > 0)
         {
             teacherScores = new float[studentScores.Length];
@@ -101,9 +103,9 @@ public sealed class DistillationReport
         }
         else
         {
-            if (teacherColumnName is null || !data.TryGetColumn(teacherColumnName, out var column) || column is not FloatVectorColumn tc)
-                throw new ArgumentException("give teacher models or the name of a teacher column present in the data");
-            teacherScores = tc.Values.ToArray();
+            // Without teacher models or the teacher column, only the student's figures are reported.
+            teacherScores = teacherColumnName != null && data.TryGetColumn(teacherColumnName, out var column) && column is FloatVectorColumn tc
+                ? tc.Values.ToArray() : null;
         }
         long[] keys = data.TryGetColumn(labelColumnName, out var labelColumn)
             ? ClassifierData.ReadKeys(labelColumn, classes, allowMissing: true, classesOf: "the student's")
@@ -112,7 +114,7 @@ public sealed class DistillationReport
         for (int r = 0; r < data.RowCount; r++)
         {
             int s = ArgMax(studentScores.AsSpan(r * classes.Count, classes.Count));
-            int t = ArgMax(teacherScores.AsSpan(r * classes.Count, classes.Count));
+            int t = teacherScores is null ? -1 : ArgMax(teacherScores.AsSpan(r * classes.Count, classes.Count));
             if (s == t) agree++;
             if (keys[r] < 0) continue;
             labelled++;
@@ -125,9 +127,9 @@ public sealed class DistillationReport
         {
             Rows = data.RowCount,
             LabelledRows = labelled,
-            TeacherAccuracy = labelled > 0 ? (double)teacherRight / labelled : null,
+            TeacherAccuracy = labelled > 0 && teacherScores != null ? (double)teacherRight / labelled : null,
             StudentAccuracy = labelled > 0 ? (double)studentRight / labelled : null,
-            Agreement = data.RowCount > 0 ? (double)agree / data.RowCount : double.NaN,
+            Agreement = data.RowCount > 0 && teacherScores != null ? (double)agree / data.RowCount : double.NaN,
             TeacherParameters = teacherParameters,
             StudentParameters = student.ParameterCount,
             TeacherRowsPerSecond = measureThroughput && teachers.Count > 0 ? teachers.Count == 1 ? RowsPerSecond(teachers[0], input)
