@@ -12,4 +12,8 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(EnvCommand.Create());
 root.Subcommands.Add(MLExtensions.Cli.Commands.LinkPrediction.LinkPredCommand.Create());
 root.Subcommands.Add(MLExtensions.Cli.Commands.CrossModal.CrossModalCommand.Create());
+root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.ClassifierTrainCommand.CreateGroup());
+root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.DistillCommand.Create());
+root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.EvaluateCommand.Create());
+root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.ScoreCommand.Create());
 return root.Parse(args).Invoke();

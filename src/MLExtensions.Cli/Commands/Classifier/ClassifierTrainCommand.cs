@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Diagnostics;
+using MLExtensions.Components.Classification;
+using MLExtensions.Components.Distillation;
+
+namespace MLExtensions.Cli.Commands.Classifier;
+
+/// <summary><c>mlext classifier train</c>: fits a NeuralClassifier on a CSV and saves the model zip.</summary>
+internal static class ClassifierTrainCommand
+{
+    public static Command Create()
+    {
+        var train = new Option<FileInfo>("--train") { Description = "Training CSV (header, label column, numeric features)", Required = true };
+        var label = new Option<string>("--label") { Description = "Label column", DefaultValueFactory = _ => "label" };
+        var output = new Option<FileInfo>("--out") { Description = "Where to save the model zip", Required = true };
+        var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated", DefaultValueFactory = _ => "256,256" };
+        var dropout = new Option<double>("--dropout") { Description = "Dropout after each hidden layer", DefaultValueFactory = _ => 0.1 };
+        var batchNorm = new Option<bool>("--batch-norm") { Description = "Batch normalisation after each hidden layer" };
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => 60 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per step", DefaultValueFactory = _ => 128 };
+        var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 1e-3 };
+        var wd = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 1e-4 };
+        var validation = new Option<double>("--validation-fraction") { Description = "Share of rows held out for early stopping", DefaultValueFactory = _ => 0.1 };
+        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+        var test = new Option<FileInfo?>("--test") { Description = "Optional test CSV: prints accuracy and scoring rows/s" };
+        var cmd = new Command("train", "Train a neural (MLP) classifier on a CSV and save it as a model zip");
+        foreach (var o in new Option[] { train, label, output, hidden, dropout, batchNorm, epochs, batchSize, lr, wd, validation, patience, seed, test })
+            cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(() =>
+        {
+            var ctx = CliContext.Create(p.GetValue(seed));
+            var labelName = p.GetValue(label)!;
+            var options = new NeuralClassifierOptions
+            {
+                LabelColumnName = labelName,
+                HiddenSizes = ClassifierCsv.ParseSizes(p.GetValue(hidden), "--hidden"),
+                Dropout = p.GetValue(dropout),
+                BatchNorm = p.GetValue(batchNorm),
+                Epochs = p.GetValue(epochs),
+                BatchSize = p.GetValue(batchSize),
+                LearningRate = p.GetValue(lr),
+                WeightDecay = p.GetValue(wd),
+                ValidationFraction = p.GetValue(validation),
+                EarlyStoppingPatience = p.GetValue(patience),
+                Seed = p.GetValue(seed),
+            };
+            var data = ClassifierCsv.Load(ctx, p.GetValue(train)!.FullName, labelName);
+            var trainer = ctx.NeuralClassifier(options);
+            var clock = Stopwatch.StartNew();
+            using var model = CliProgress.Run("classifier", progress => { trainer.Progress = progress; return trainer.Fit(data); });
+            var run = trainer.LastTraining!;
+            Console.WriteLine($"trained on {data.RowCount} rows, {model.Labels.Count} classes, {model.InputSize} features: {run.Epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s" +
+                              (model.Metrics.TryGetValue("val_accuracy", out var va) ? $"; validation accuracy {va:P2}" : "") +
+                              (run.StoppedEarly ? $" (stopped early, best epoch {run.BestEpoch})" : ""));
+            if (p.GetValue(test) is { } testFile)
+            {
+                var testData = ClassifierCsv.Load(ctx, testFile.FullName, labelName);
+                var metrics = ClassificationMetrics.Compute([model.Transform(testData)], labelName);
+                model.Metrics["test_accuracy"] = metrics.Accuracy;
+                Console.WriteLine($"test accuracy {metrics.Accuracy:P2} on {metrics.Rows} rows; scoring {DistillationReport.RowsPerSecond(model, testData):N0} rows/s");
+            }
+            var outFile = p.GetValue(output)!;
+            model.Save(outFile.FullName);
+            Console.WriteLine($"saved {outFile.FullName} ({model.ParameterCount:N0} parameters, {new FileInfo(outFile.FullName).Length / 1024} KiB)");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>The <c>classifier</c> verb group.</summary>
+    public static Command CreateGroup()
+    {
+        var group = new Command("classifier", "Neural classifiers: train (see also distill, evaluate, score)");
+        group.Subcommands.Add(Create());
+        return group;
+    }
+}
+
+/// <summary>A context for a verb: seeded, logging warnings and notes to stderr.</summary>
+internal static class CliContext
+{
+    public static MLExtContext Create(int seed)
+    {
+        var ctx = new MLExtContext(seed);
+        ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+        return ctx;
+    }
+}
