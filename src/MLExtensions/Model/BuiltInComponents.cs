@@ -4,5 +4,9 @@ namespace MLExtensions.Model;
 internal static class BuiltInComponents
 {
     /// <summary>Name, current component version and loader of each built-in component.</summary>
-    public static readonly (string Name, int Version, ModelLoader Loader)[] All = [];
+    public static readonly (string Name, int Version, ModelLoader Loader)[] All =
+    [
+        (Components.FewShot.FewShotModel.ComponentName, 1, Components.FewShot.FewShotModel.Load),
+        (Components.FewShot.FewShotClassifier.ComponentName, 1, Components.FewShot.FewShotClassifier.Load),
+    ];
 }
