@@ -7,10 +7,21 @@ namespace MLExtensions.Components.FewShot;
 /// Turns rows into encoder input: image paths are decoded, resized to ImageSize x ImageSize, made grey or RGB, scaled to
 /// [0, 1] and optionally inverted ([N, C, S, S]); feature vectors are taken as they are ([N, D]).
 /// </summary>
-internal static class FewShotInput
+public static class FewShotInput
 {
+    /// <summary>
+    /// Decodes <paramref name="paths"/> the way a model with <paramref name="options"/> does: resized to ImageSize²,
+    /// grey or RGB, scaled to [0, 1], inverted when asked. Returns [N, C, S, S] on the CPU.
+    /// </summary>
+    public static Tensor LoadImages(FewShotOptions options, IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var batch = new DataBatch(new ImagePathColumn(options.ImageColumnName, paths.ToArray()));
+        return LoadAll(options, true, batch, Device.CPU);
+    }
+
     /// <summary>Whether <paramref name="schema"/> gives images (the image column) rather than feature vectors.</summary>
-    public static bool IsImage(FewShotOptions o, DataSchema schema)
+    internal static bool IsImage(FewShotOptions o, DataSchema schema)
     {
         if (schema.TryGetColumn(o.ImageColumnName, out var image) && image.Kind is ColumnKind.ImagePath or ColumnKind.Text) return true;
         if (schema.TryGetColumn(o.FeatureColumnName, out var f) && f.Kind == ColumnKind.FloatVector) return false;
@@ -19,7 +30,7 @@ internal static class FewShotInput
     }
 
     /// <summary>Checks that <paramref name="schema"/> has the input a model of this kind reads.</summary>
-    public static void Check(FewShotOptions o, bool image, int featureSize, DataSchema schema)
+    internal static void Check(FewShotOptions o, bool image, int featureSize, DataSchema schema)
     {
         if (image)
         {
@@ -32,7 +43,7 @@ internal static class FewShotInput
     }
 
     /// <summary>The encoder input of rows [start, start+count) of <paramref name="batch"/>, on <paramref name="device"/>.</summary>
-    public static Tensor Load(FewShotOptions o, bool image, DataBatch batch, int start, int count, Device device)
+    internal static Tensor Load(FewShotOptions o, bool image, DataBatch batch, int start, int count, Device device)
     {
         if (!image)
         {
@@ -64,7 +75,7 @@ internal static class FewShotInput
     }
 
     /// <summary>The whole batch as encoder input, loaded in chunks.</summary>
-    public static Tensor LoadAll(FewShotOptions o, bool image, DataBatch batch, Device device)
+    internal static Tensor LoadAll(FewShotOptions o, bool image, DataBatch batch, Device device)
     {
         if (batch.RowCount == 0) throw new ArgumentException("the data has no rows");
         if (!image) return Load(o, image, batch, 0, batch.RowCount, device);
