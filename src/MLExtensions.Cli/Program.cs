@@ -10,4 +10,5 @@ var root = new RootCommand("mlext: ML trainers and transforms on libtorch (train
 root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(EnvCommand.Create());
+root.Subcommands.Add(MLExtensions.Cli.Commands.FewShot.FewShotCommand.Create());
 return root.Parse(args).Invoke();
