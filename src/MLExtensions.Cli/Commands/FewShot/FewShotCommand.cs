@@ -51,10 +51,11 @@ internal static class FewShotCommand
         var patience = Opt("--patience", "Validations without improvement before stopping (0: never)", d.Patience);
         var labelColumn = Opt("--label-column", "CSV label column", d.LabelColumnName);
         var classes = Opt<string?>("--classes", "Keep only these classes (comma-separated)", null);
+        var groups = Opt<string?>("--groups", "Keep only classes of these groups (first path segment; comma-separated)", null);
         var seed = Opt("--seed", "Random seed", 1);
         var cmd = new Command("train", "Meta-train a few-shot model and save it");
         foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, innerSteps, innerLr,
-                     imageSize, grayscale, invert, rotations, withinGroup, validEvery, validEpisodes, patience, labelColumn, classes, seed })
+                     imageSize, grayscale, invert, rotations, withinGroup, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -76,7 +77,7 @@ internal static class FewShotCommand
             };
             var ctx = new MLExtContext(p.GetValue(seed));
             ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
-            var data = FewShotData.Load(ctx, p.GetValue(train)!, options, p.GetValue(classes));
+            var data = FewShotData.Load(ctx, p.GetValue(train)!, options, p.GetValue(classes), p.GetValue(groups));
             var validation = p.GetValue(valid) is { Length: > 0 } v ? FewShotData.Load(ctx, v, options, null) : null;
             var trainer = ctx.FewShotClassifier(options);
             var clock = Stopwatch.StartNew();
@@ -106,15 +107,16 @@ internal static class FewShotCommand
         var episodes = Opt("--episodes", "E", 600);
         var withinGroup = Opt("--within-group", "Classes of an episode from one group", false);
         var classes = Opt<string?>("--classes", "Keep only these classes (comma-separated)", null);
+        var groups = Opt<string?>("--groups", "Keep only classes of these groups (first path segment; comma-separated)", null);
         var metrics = new Option<FileInfo?>("--metrics-out") { Description = "Write the metrics as JSON here" };
         var seed = Opt("--seed", "Episode seed", 1);
         var cmd = new Command("evaluate", "Mean accuracy and 95% interval over random N-way K-shot episodes");
-        foreach (var o in new Option[] { model, data, ways, shots, queries, episodes, withinGroup, classes, metrics, seed }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, data, ways, shots, queries, episodes, withinGroup, classes, groups, metrics, seed }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
             var ctx = new MLExtContext(p.GetValue(seed));
             using var m = ModelFile.Load<FewShotModel>(p.GetValue(model)!.FullName, ctx);
-            var batch = FewShotData.Load(ctx, p.GetValue(data)!, m.Options, p.GetValue(classes));
+            var batch = FewShotData.Load(ctx, p.GetValue(data)!, m.Options, p.GetValue(classes), p.GetValue(groups));
             var clock = Stopwatch.StartNew();
             var result = m.Evaluate(batch, p.GetValue(ways), p.GetValue(shots), p.GetValue(queries), p.GetValue(episodes), p.GetValue(withinGroup), p.GetValue(seed));
             var json = result.ToJson();
