@@ -219,6 +219,7 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
             var xs = set.Rows(ep.Support);
             var xq = set.Rows(ep.Query);
             Tensor loss;
+            double? reported = null;
             switch (o.Algorithm)
             {
                 case FewShotAlgorithm.ProtoNet:
@@ -247,15 +248,16 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                     var fast = FewShotMethods.Adapt(encoder, x, y, start, o.InnerSteps, o.InnerLearningRate, createGraph: false);
                     // Pseudo-loss whose gradient is (initialisation - adapted weights): Adam then moves the initialisation towards them.
                     loss = parameters.Select((p, i) => (p - fast[i].Detach()).Square().Sum() * 0.5).Aggregate((a, b) => a + b);
+                    // Reported loss: the adapted weights' loss on the task's query rows.
                     using (torch.NoGrad())
-                        total += Functional.CrossEntropy(FewShotMethods.FastLogits(encoder, xq, fast), yq).Item<float>() - loss.Item<float>();
+                        reported = Functional.CrossEntropy(FewShotMethods.FastLogits(encoder, xq, fast), yq).Item<float>();
                     break;
                 }
                 default:
                     throw new ArgumentException($"unknown algorithm {o.Algorithm}");
             }
             (loss / o.MetaBatchSize).Backward();
-            total += loss.Item<float>();
+            total += reported ?? loss.Item<float>();
         }
         return total / o.MetaBatchSize;
     }
