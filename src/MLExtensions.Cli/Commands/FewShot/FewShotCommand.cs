@@ -45,6 +45,7 @@ internal static class FewShotCommand
         var grayscale = Opt("--grayscale", "Read images as one grey channel (false: RGB)", d.Grayscale);
         var invert = Opt("--invert", "Invert pixel values (dark strokes on white)", false);
         var rotations = Opt("--rotations", "Rotations by 90/180/270 degrees as extra classes", false);
+        var jitter = Opt("--jitter", "Small random affine jitter of training images", false);
         var withinGroup = Opt("--within-group", "Draw an episode's classes from one group (first path segment)", false);
         var validEvery = Opt("--validate-every", "Validation every this many episodes (0: never)", d.ValidationInterval);
         var validEpisodes = Opt("--validation-episodes", "Episodes per validation", d.ValidationEpisodes);
@@ -55,7 +56,7 @@ internal static class FewShotCommand
         var seed = Opt("--seed", "Random seed", 1);
         var cmd = new Command("train", "Meta-train a few-shot model and save it");
         foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, innerSteps, innerLr,
-                     imageSize, grayscale, invert, rotations, withinGroup, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
+                     imageSize, grayscale, invert, rotations, jitter, withinGroup, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -71,7 +72,7 @@ internal static class FewShotCommand
                 Ways = p.GetValue(ways), Shots = p.GetValue(shots), Queries = p.GetValue(queries), Episodes = p.GetValue(episodes),
                 MetaBatchSize = p.GetValue(metaBatch), LearningRate = p.GetValue(lr), LearningRateHalvingEpisodes = p.GetValue(halving),
                 InnerSteps = p.GetValue(innerSteps), InnerLearningRate = p.GetValue(innerLr), ImageSize = p.GetValue(imageSize),
-                Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), Rotations = p.GetValue(rotations), WithinGroup = p.GetValue(withinGroup),
+                Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), Rotations = p.GetValue(rotations), AffineJitter = p.GetValue(jitter), WithinGroup = p.GetValue(withinGroup),
                 ValidationInterval = p.GetValue(validEvery), ValidationEpisodes = p.GetValue(validEpisodes), Patience = p.GetValue(patience),
                 LabelColumnName = p.GetValue(labelColumn)!,
             };

@@ -123,6 +123,9 @@ public sealed class FewShotOptions
     /// <summary>Whether rotations by 90/180/270 degrees of every training class count as extra classes.</summary>
     public bool Rotations { get; set; }
 
+    /// <summary>Whether training images get a small random affine transform (rotation ±10°, scale 0.9-1.1, shift ±10 %).</summary>
+    public bool AffineJitter { get; set; }
+
     /// <summary>Conv-4 channels per block.</summary>
     public int ConvChannels { get; set; } = 64;
 

@@ -51,6 +51,7 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
         o.Seed = seed;
         bool image = FewShotInput.IsImage(o, train.Schema);
         if (o.Rotations && !image) throw new ArgumentException("Rotations (rotations as classes) need image input");
+        if (o.AffineJitter && !image) throw new ArgumentException("AffineJitter needs image input");
         int featureSize = image ? 0 : train.Schema[o.FeatureColumnName].VectorSize;
         FewShotInput.Check(o, image, featureSize, train.Schema);
         if (validation != null) FewShotInput.Check(o, image, featureSize, validation.Schema);
@@ -135,8 +136,8 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                 {
                     optimizer.ZeroGrad();
                     loss = simple
-                        ? SupervisedStep(encoder, classifier!, set, rows, o.BatchSize, device)
-                        : EpisodeStep(o, encoder, set, sampler!, device);
+                        ? SupervisedStep(o, encoder, classifier!, set, rows, device)
+                        : EpisodeStep(o, encoder, set, sampler!, rows, device);
                     optimizer.Step();
                 }
                 schedule?.Step();
@@ -197,17 +198,23 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
         return model.Embed(set.Rows(rows)).Mean(0).MoveToOuterDisposeScope();
     }
 
-    private static double SupervisedStep(FewShotEncoder encoder, Linear classifier, FewShotSet set, Random random, int batchSize, Device device)
+    private static Tensor Input(FewShotOptions o, FewShotSet set, int[] rows, Random random)
     {
-        var rows = new int[Math.Min(batchSize, set.RowCount)];
+        var x = set.Rows(rows);
+        return o.AffineJitter ? FewShotAugment.AffineJitter(x, random) : x;
+    }
+
+    private static double SupervisedStep(FewShotOptions o, FewShotEncoder encoder, Linear classifier, FewShotSet set, Random random, Device device)
+    {
+        var rows = new int[Math.Min(o.BatchSize, set.RowCount)];
         for (int i = 0; i < rows.Length; i++) rows[i] = random.Next(set.RowCount);
         var y = Tensor.From(rows.Select(r => (long)set.RowClass[r]).ToArray()).To(device);
-        var loss = Functional.CrossEntropy(classifier.Forward(encoder.Forward(set.Rows(rows))), y);
+        var loss = Functional.CrossEntropy(classifier.Forward(encoder.Forward(Input(o, set, rows, random))), y);
         loss.Backward();
         return loss.Item<float>();
     }
 
-    private static double EpisodeStep(FewShotOptions o, FewShotEncoder encoder, FewShotSet set, EpisodeSampler sampler, Device device)
+    private static double EpisodeStep(FewShotOptions o, FewShotEncoder encoder, FewShotSet set, EpisodeSampler sampler, Random random, Device device)
     {
         double total = 0;
         var ys = FewShotMethods.EpisodeLabels(o.Ways, o.Shots, device);
@@ -216,8 +223,8 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
         for (int t = 0; t < o.MetaBatchSize; t++)
         {
             var ep = sampler.Next();
-            var xs = set.Rows(ep.Support);
-            var xq = set.Rows(ep.Query);
+            var xs = Input(o, set, ep.Support, random);
+            var xq = Input(o, set, ep.Query, random);
             Tensor loss;
             double? reported = null;
             switch (o.Algorithm)

@@ -57,7 +57,7 @@ public sealed class FewShotImageTests
         try
         {
             var data = FewShotImageFolder.Load(root);
-            var o = new FewShotOptions { ImageSize = 16, Invert = true, Ways = 2, Shots = 1, Queries = 3, Episodes = 30, ConvChannels = 8, ValidationInterval = 0, Rotations = true };
+            var o = new FewShotOptions { ImageSize = 16, Invert = true, Ways = 2, Shots = 1, Queries = 3, Episodes = 30, ConvChannels = 8, ValidationInterval = 0, Rotations = true, AffineJitter = true };
             using var model = new MLExtContext(seed: 1).FewShotClassifier(o).Fit(data);
             Assert.AreEqual(16, model.Options.ImageSize);
             using var classifier = model.Adapt(data);
