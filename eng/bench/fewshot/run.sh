@@ -48,3 +48,13 @@ for i in 1 2; do
   dotnet build/fewshot-bench/fewshot-bench.dll 2 10
   /usr/bin/python3 eng/bench/fewshot/protonet_peer.py 2 10
 done
+
+# Gradient-based methods on digits.
+for m in maml fomaml reptile; do
+  eng/mlext fewshot train --train /tmp/mlx-data/digits/all.csv --label-column label --classes 0,1,2,3,4 --algorithm $m \
+    --ways 5 --shots 1 --queries 10 --episodes 300 --inner-steps 5 --inner-lr 0.1 --validate-every 0 --out "$out/digits-$m.zip" --seed 1
+  for k in 1 5; do
+    eng/mlext fewshot evaluate --model "$out/digits-$m.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
+      --ways 5 --shots $k --queries 15 --episodes 300 --metrics-out "$out/digits-$m-5w${k}s.json"
+  done
+done
