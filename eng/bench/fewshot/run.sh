@@ -45,8 +45,8 @@ for k in 1 5; do /usr/bin/python3 eng/bench/fewshot/raw_nn.py --csv /tmp/mlx-dat
 # Speed: the same ProtoNet episode and batched scoring, MLExtensions vs python3-torch, interleaved.
 dotnet build eng/bench/fewshot/FewShotBench -c Release -o build/fewshot-bench -v quiet
 for i in 1 2; do
-  dotnet build/fewshot-bench/fewshot-bench.dll 2 10
-  /usr/bin/python3 eng/bench/fewshot/protonet_peer.py 2 10
+  dotnet build/fewshot-bench/fewshot-bench.dll 2 20
+  /usr/bin/python3 eng/bench/fewshot/protonet_peer.py 2 20
 done
 
 # Gradient-based methods on digits.
