@@ -58,3 +58,11 @@ for m in maml fomaml reptile; do
       --ways 5 --shots $k --queries 15 --episodes 300 --metrics-out "$out/digits-$m-5w${k}s.json"
   done
 done
+
+# FOMAML on Omniglot (short run).
+eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-fomaml.zip" --algorithm fomaml --invert --rotations \
+  --ways 5 --shots 1 --queries 5 --episodes 400 --inner-steps 5 --inner-lr 0.4 --validate-every 0 --seed 1
+for k in 1 5; do
+  eng/mlext fewshot evaluate --model "$out/omni-fomaml.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+    --ways 5 --shots $k --queries 15 --episodes 200 --metrics-out "$out/omni-fomaml-5w${k}s.json"
+done
