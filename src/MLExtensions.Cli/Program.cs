@@ -16,4 +16,5 @@ root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.ClassifierTrainCommand
 root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.DistillCommand.Create());
 root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.EvaluateCommand.Create());
 root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.ScoreCommand.Create());
+root.Subcommands.Add(MLExtensions.Cli.Commands.FewShot.FewShotCommand.Create());
 return root.Parse(args).Invoke();

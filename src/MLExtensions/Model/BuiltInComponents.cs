@@ -11,5 +11,7 @@ internal static class BuiltInComponents
         (Components.CrossModal.CrossModalEncoderModel.ComponentName, Components.CrossModal.CrossModalEncoderModel.ComponentVersion, Components.CrossModal.CrossModalEncoderModel.Load),
         (Components.Classification.NeuralClassifier.ComponentName, Components.Classification.NeuralClassifier.ComponentVersion, Components.Classification.NeuralClassifierModel.Load),
         (Components.Distillation.DistilledStudent.ComponentName, Components.Distillation.DistilledStudent.ComponentVersion, Components.Classification.NeuralClassifierModel.Load),
+        (Components.FewShot.FewShotModel.ComponentName, 1, Components.FewShot.FewShotModel.Load),
+        (Components.FewShot.FewShotClassifier.ComponentName, 1, Components.FewShot.FewShotClassifier.Load),
     ];
 }

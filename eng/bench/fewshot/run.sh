@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Few-shot quality and speed report (BENCHMARKS.md, "FewShotClassifier" section).
+# Uses the shared data (not part of the repository): Omniglot small backgrounds unzipped to /tmp/mlx-data/omniglot,
+# /tmp/mlx-data/digits from ../shared/datasets/prep-all.sh.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+cd "$root"
+out=${OUT:-/tmp/fs}
+mkdir -p "$out"
+O=/tmp/mlx-data/omniglot
+EVAL_GROUPS='Japanese_(katakana),Sanskrit,Tagalog'   # the alphabets of small2 that small1 lacks
+
+# Omniglot: train on images_background_small1 (rotations as classes), evaluate on the new alphabets of small2.
+eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-protonet.zip" --invert --rotations \
+  --ways 20 --shots 1 --queries 5 --episodes 500 --lr-halving 250 --validate-every 100 --validation-episodes 100 --seed 1
+eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-simpleshot.zip" --algorithm simpleshot \
+  --invert --rotations --episodes 300 --validate-every 0 --seed 1
+for m in protonet simpleshot; do
+  for cfg in "5 1" "5 5" "20 1"; do
+    set -- $cfg
+    for wg in "" "--within-group"; do
+      eng/mlext fewshot evaluate --model "$out/omni-$m.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+        --ways $1 --shots $2 --queries 15 --episodes 600 $wg --metrics-out "$out/omni-$m-$1w$2s${wg:+-within}.json"
+    done
+  done
+done
+for cfg in "5 1" "5 5" "20 1"; do
+  set -- $cfg
+  for wg in "" "--within-group"; do
+    /usr/bin/python3 eng/bench/fewshot/raw_nn.py --folder $O/images_background_small2 --groups "$EVAL_GROUPS" --invert --ways $1 --shots $2 $wg
+  done
+done
+
+# Digits (feature vectors): train on classes 0-4, evaluate 5-way on classes 5-9.
+for m in protonet simpleshot; do
+  eng/mlext fewshot train --train /tmp/mlx-data/digits/all.csv --label-column label --classes 0,1,2,3,4 --algorithm $m \
+    --ways 5 --shots 1 --queries 10 --episodes 1000 --validate-every 0 --out "$out/digits-$m.zip" --seed 1
+  for k in 1 5; do
+    eng/mlext fewshot evaluate --model "$out/digits-$m.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
+      --ways 5 --shots $k --queries 15 --episodes 600 --metrics-out "$out/digits-$m-5w${k}s.json"
+  done
+done
+for k in 1 5; do /usr/bin/python3 eng/bench/fewshot/raw_nn.py --csv /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 --ways 5 --shots $k; done
+
+# Speed: the same ProtoNet episode and batched scoring, MLExtensions vs python3-torch, interleaved.
+dotnet build eng/bench/fewshot/FewShotBench -c Release -o build/fewshot-bench -v quiet
+for i in 1 2; do
+  dotnet build/fewshot-bench/fewshot-bench.dll 2 20
+  /usr/bin/python3 eng/bench/fewshot/protonet_peer.py 2 20
+done
+
+# Gradient-based methods on digits.
+for m in maml fomaml reptile; do
+  eng/mlext fewshot train --train /tmp/mlx-data/digits/all.csv --label-column label --classes 0,1,2,3,4 --algorithm $m \
+    --ways 5 --shots 1 --queries 10 --episodes 300 --inner-steps 5 --inner-lr 0.1 --validate-every 0 --out "$out/digits-$m.zip" --seed 1
+  for k in 1 5; do
+    eng/mlext fewshot evaluate --model "$out/digits-$m.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
+      --ways 5 --shots $k --queries 15 --episodes 300 --metrics-out "$out/digits-$m-5w${k}s.json"
+  done
+done
+
+# FOMAML on Omniglot (short run).
+eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-fomaml.zip" --algorithm fomaml --invert --rotations \
+  --ways 5 --shots 1 --queries 5 --episodes 400 --inner-steps 5 --inner-lr 0.4 --validate-every 0 --seed 1
+for k in 1 5; do
+  eng/mlext fewshot evaluate --model "$out/omni-fomaml.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+    --ways 5 --shots $k --queries 15 --episodes 200 --metrics-out "$out/omni-fomaml-5w${k}s.json"
+done

@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MLExtensions.Components.FewShot;
+using MLExtensions.Data;
+using MLExtensions.Model;
+using MLExtensions.Scoring;
+
+namespace MLExtensions.Cli.Commands.FewShot;
+
+/// <summary><c>mlext fewshot train|evaluate|predict</c>.</summary>
+internal static class FewShotCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("fewshot", "Few-shot classifiers: meta-train on base classes, then classify new classes from a few examples");
+        cmd.Subcommands.Add(Train());
+        cmd.Subcommands.Add(Evaluate());
+        cmd.Subcommands.Add(Predict());
+        return cmd;
+    }
+
+    private static Option<T> Opt<T>(string name, string description, T defaultValue) =>
+        new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+
+    private static Command Train()
+    {
+        var d = new FewShotOptions();
+        var train = new Option<string[]>("--train") { Description = "Training data: image folder(s) (class = relative folder path) or CSV; repeat to merge", Required = true, AllowMultipleArgumentsPerToken = true };
+        var valid = new Option<string[]>("--validation") { Description = "Optional validation data (other classes); default: classes held out of --train" };
+        var output = new Option<FileInfo>("--out") { Description = "Where to save the model zip", Required = true };
+        var algorithm = Opt("--algorithm", "protonet|maml|fomaml|reptile|simpleshot", "protonet");
+        var distance = Opt("--distance", "ProtoNet distance: euclidean|cosine", "euclidean");
+        var ways = Opt("--ways", "Classes per training episode", d.Ways);
+        var shots = Opt("--shots", "Support examples per class", d.Shots);
+        var queries = Opt("--queries", "Query examples per class", d.Queries);
+        var episodes = Opt("--episodes", "Training episodes (SimpleShot: mini-batch steps)", d.Episodes);
+        var metaBatch = Opt("--meta-batch", "Tasks per optimiser step", d.MetaBatchSize);
+        var lr = Opt("--lr", "Adam learning rate", d.LearningRate);
+        var halving = Opt("--lr-halving", "Halve the learning rate every this many episodes", d.LearningRateHalvingEpisodes);
+        var innerSteps = Opt("--inner-steps", "MAML/Reptile adaptation steps", d.InnerSteps);
+        var innerLr = Opt("--inner-lr", "MAML/Reptile adaptation learning rate", d.InnerLearningRate);
+        var imageSize = Opt("--image-size", "Image side in pixels", d.ImageSize);
+        var grayscale = Opt("--grayscale", "Read images as one grey channel (false: RGB)", d.Grayscale);
+        var invert = Opt("--invert", "Invert pixel values (dark strokes on white)", false);
+        var rotations = Opt("--rotations", "Rotations by 90/180/270 degrees as extra classes", false);
+        var jitter = Opt("--jitter", "Small random affine jitter of training images", false);
+        var withinGroup = Opt("--within-group", "Draw an episode's classes from one group (first path segment)", false);
+        var validEvery = Opt("--validate-every", "Validation every this many episodes (0: never)", d.ValidationInterval);
+        var validEpisodes = Opt("--validation-episodes", "Episodes per validation", d.ValidationEpisodes);
+        var patience = Opt("--patience", "Validations without improvement before stopping (0: never)", d.Patience);
+        var labelColumn = Opt("--label-column", "CSV label column", d.LabelColumnName);
+        var classes = Opt<string?>("--classes", "Keep only these classes (comma-separated)", null);
+        var groups = Opt<string?>("--groups", "Keep only classes of these groups (first path segment; comma-separated)", null);
+        var seed = Opt("--seed", "Random seed", 1);
+        var cmd = new Command("train", "Meta-train a few-shot model and save it");
+        foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, innerSteps, innerLr,
+                     imageSize, grayscale, invert, rotations, jitter, withinGroup, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
+            cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(() =>
+        {
+            var options = new FewShotOptions
+            {
+                Algorithm = FewShotOptions.ParseAlgorithm(p.GetValue(algorithm)!),
+                Distance = p.GetValue(distance)!.ToLowerInvariant() switch
+                {
+                    "euclidean" or "squaredeuclidean" => FewShotDistance.SquaredEuclidean,
+                    "cosine" => FewShotDistance.Cosine,
+                    var x => throw new ArgumentException($"unknown distance '{x}'; known: euclidean, cosine"),
+                },
+                Ways = p.GetValue(ways), Shots = p.GetValue(shots), Queries = p.GetValue(queries), Episodes = p.GetValue(episodes),
+                MetaBatchSize = p.GetValue(metaBatch), LearningRate = p.GetValue(lr), LearningRateHalvingEpisodes = p.GetValue(halving),
+                InnerSteps = p.GetValue(innerSteps), InnerLearningRate = p.GetValue(innerLr), ImageSize = p.GetValue(imageSize),
+                Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), Rotations = p.GetValue(rotations), AffineJitter = p.GetValue(jitter), WithinGroup = p.GetValue(withinGroup),
+                ValidationInterval = p.GetValue(validEvery), ValidationEpisodes = p.GetValue(validEpisodes), Patience = p.GetValue(patience),
+                LabelColumnName = p.GetValue(labelColumn)!,
+            };
+            var ctx = new MLExtContext(p.GetValue(seed));
+            ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+            var data = FewShotData.Load(ctx, p.GetValue(train)!, options, p.GetValue(classes), p.GetValue(groups));
+            var validation = p.GetValue(valid) is { Length: > 0 } v ? FewShotData.Load(ctx, v, options, null) : null;
+            var trainer = ctx.FewShotClassifier(options);
+            var clock = Stopwatch.StartNew();
+            using var model = CliProgress.Run("fewshot train", progress =>
+            {
+                trainer.Progress = progress;
+                return trainer.Fit(data, validation);
+            });
+            var seconds = clock.Elapsed.TotalSeconds;
+            var outFile = p.GetValue(output)!;
+            model.Metrics["train_seconds"] = seconds;
+            model.Save(outFile.FullName);
+            var best = model.Metrics.TryGetValue("val_accuracy", out var va) ? FormattableString.Invariant($"; best validation accuracy {va:P2}") : "";
+            Console.WriteLine(FormattableString.Invariant($"trained {options.Algorithm} on {data.RowCount} rows in {seconds:F1} s{best}; saved {outFile.FullName}"));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Evaluate()
+    {
+        var model = new Option<FileInfo>("--model") { Description = "A model zip from fewshot train", Required = true };
+        var data = new Option<string[]>("--data") { Description = "Labelled data: image folder(s) or CSV", Required = true, AllowMultipleArgumentsPerToken = true };
+        var ways = Opt("--ways", "N", 5);
+        var shots = Opt("--shots", "K", 1);
+        var queries = Opt("--queries", "Q", 15);
+        var episodes = Opt("--episodes", "E", 600);
+        var withinGroup = Opt("--within-group", "Classes of an episode from one group", false);
+        var classes = Opt<string?>("--classes", "Keep only these classes (comma-separated)", null);
+        var groups = Opt<string?>("--groups", "Keep only classes of these groups (first path segment; comma-separated)", null);
+        var metrics = new Option<FileInfo?>("--metrics-out") { Description = "Write the metrics as JSON here" };
+        var seed = Opt("--seed", "Episode seed", 1);
+        var cmd = new Command("evaluate", "Mean accuracy and 95% interval over random N-way K-shot episodes");
+        foreach (var o in new Option[] { model, data, ways, shots, queries, episodes, withinGroup, classes, groups, metrics, seed }) cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(() =>
+        {
+            var ctx = new MLExtContext(p.GetValue(seed));
+            using var m = ModelFile.Load<FewShotModel>(p.GetValue(model)!.FullName, ctx);
+            var batch = FewShotData.Load(ctx, p.GetValue(data)!, m.Options, p.GetValue(classes), p.GetValue(groups));
+            var clock = Stopwatch.StartNew();
+            var result = m.Evaluate(batch, p.GetValue(ways), p.GetValue(shots), p.GetValue(queries), p.GetValue(episodes), p.GetValue(withinGroup), p.GetValue(seed));
+            var json = result.ToJson();
+            json["seconds"] = clock.Elapsed.TotalSeconds;
+            var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+            Console.WriteLine(text);
+            if (p.GetValue(metrics) is { } f) File.WriteAllText(f.FullName, text + Environment.NewLine);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Predict()
+    {
+        var model = new Option<FileInfo>("--model") { Description = "A model zip from fewshot train", Required = true };
+        var support = new Option<DirectoryInfo>("--support") { Description = "One sub-folder per class holding its examples", Required = true };
+        var query = new Option<DirectoryInfo>("--query") { Description = "Images to classify (any depth)", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "CSV: path,predicted,probability", Required = true };
+        var adapted = new Option<FileInfo?>("--save-classifier") { Description = "Also save the adapted classifier zip here" };
+        var cmd = new Command("predict", "Classify query images into the classes of a support folder");
+        foreach (var o in new Option[] { model, support, query, output, adapted }) cmd.Options.Add(o);
+        cmd.SetAction(p => CommandRunner.Run(() =>
+        {
+            var ctx = new MLExtContext();
+            using var m = ModelFile.Load<FewShotModel>(p.GetValue(model)!.FullName, ctx);
+            if (!m.IsImage) throw new ArgumentException("fewshot predict reads image folders; this model was trained on feature vectors");
+            var supportDir = p.GetValue(support)!.FullName;
+            var supportBatch = FewShotImageFolder.Load(supportDir, m.Options.ImageColumnName, m.Options.LabelColumnName);
+            var clock = Stopwatch.StartNew();
+            using var classifier = m.Adapt(supportBatch);
+            var queries = FewShotImageFolder.LoadUnlabelled(p.GetValue(query)!.FullName, m.Options.ImageColumnName);
+            var outFile = p.GetValue(output)!;
+            Directory.CreateDirectory(outFile.DirectoryName ?? ".");
+            using var writer = new StreamWriter(outFile.FullName);
+            writer.WriteLine("path,predicted,probability");
+            foreach (var scored in classifier.TransformBatches(queries.Batches(m.Options.ScoringBatchSize)))
+            {
+                var paths = (StringColumn)scored[m.Options.ImageColumnName];
+                var predicted = scored.GetColumn<KeyColumn>("PredictedLabel");
+                var score = scored.GetColumn<FloatVectorColumn>("Score");
+                for (int i = 0; i < scored.RowCount; i++)
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{Csv(paths[i])},{Csv(predicted.GetName(i))},{score.GetRow(i)[(int)predicted[i]]:G6}"));
+            }
+            if (p.GetValue(adapted) is { } a) classifier.Save(a.FullName);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{classifier.Classes.Count} classes from {supportBatch.RowCount} support images; {queries.RowCount} queries in {clock.Elapsed.TotalSeconds:F2} s -> {outFile.FullName}"));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,130 @@
+using MLExtensions.Torch;
+using MLExtensions.Torch.NN;
+
+namespace MLExtensions.Components.FewShot;
+
+/// <summary>
+/// An embedding network written functionally: <see cref="Forward"/> can run with the module's own parameters or with
+/// an explicit list of weight tensors in <see cref="Module.Parameters"/> order (adapted "fast" weights for MAML/Reptile).
+/// </summary>
+public abstract class FewShotEncoder : Module
+{
+    /// <summary>The embedding width.</summary>
+    public abstract int EmbeddingSize { get; }
+
+    /// <summary>
+    /// Embeds <paramref name="x"/>. <paramref name="weights"/>: null for the module's parameters, else replacements in
+    /// parameter order. Batch norm uses batch statistics (and updates the running ones) in training mode.
+    /// </summary>
+    public abstract Tensor Forward(Tensor x, IReadOnlyList<Tensor>? weights = null);
+
+    /// <summary>Creates the encoder the options describe for the given input.</summary>
+    internal static FewShotEncoder Create(FewShotOptions o, bool image, int featureSize, Generator generator) =>
+        image ? new Conv4Encoder(o.Grayscale ? 1 : 3, o.ConvChannels, o.ImageSize, generator)
+              : new MlpEncoder(featureSize, o.HiddenSizes, generator);
+
+    /// <summary>He-normal initialisation for ReLU layers.</summary>
+    protected static Tensor HeNormal(long[] shape, long fanIn, Generator generator) =>
+        torch.Randn(shape, generator) * Math.Sqrt(2.0 / fanIn);
+}
+
+/// <summary>Conv-4: four blocks of [3x3 convolution, batch norm, ReLU, 2x2 max-pool], flattened.</summary>
+public sealed class Conv4Encoder : FewShotEncoder
+{
+    private const int Blocks = 4;
+    private readonly int _embedding;
+
+    /// <summary>Creates the encoder for <paramref name="inChannels"/> x <paramref name="imageSize"/>² images.</summary>
+    public Conv4Encoder(int inChannels, int channels, int imageSize, Generator generator)
+    {
+        long cin = inChannels;
+        int side = imageSize;
+        for (int b = 0; b < Blocks; b++)
+        {
+            RegisterParameter($"conv{b}_weight", HeNormal([channels, cin, 3, 3], cin * 9, generator));
+            RegisterParameter($"conv{b}_bias", torch.Zeros([channels]));
+            RegisterParameter($"bn{b}_weight", torch.Ones([channels]));
+            RegisterParameter($"bn{b}_bias", torch.Zeros([channels]));
+            RegisterBuffer($"bn{b}_mean", torch.Zeros([channels]));
+            RegisterBuffer($"bn{b}_var", torch.Ones([channels]));
+            cin = channels;
+            side /= 2;
+        }
+        if (side < 1) throw new ArgumentException($"images of {imageSize} pixels are too small for four 2x2 poolings (need at least 16)");
+        _embedding = channels * side * side;
+    }
+
+    /// <inheritdoc />
+    public override int EmbeddingSize => _embedding;
+
+    /// <summary>
+    /// Whether batch norm always normalises with the statistics of the batch at hand and never uses or updates the
+    /// running ones (transductive, as MAML-style methods are trained and evaluated).
+    /// </summary>
+    public bool BatchStatistics { get; set; }
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor x, IReadOnlyList<Tensor>? weights = null)
+    {
+        var w = weights ?? Parameters().ToList();
+        if (w.Count != Blocks * 4) throw new ArgumentException($"Conv-4 takes {Blocks * 4} weight tensors, got {w.Count}");
+        for (int b = 0; b < Blocks; b++)
+        {
+            x = Functional.Conv2d(x, w[4 * b], w[4 * b + 1], padding: 1);
+            x = BatchStatistics
+                ? Functional.BatchNorm(x, null, null, w[4 * b + 2], w[4 * b + 3], training: true)
+                : Functional.BatchNorm(x, GetBuffer($"bn{b}_mean"), GetBuffer($"bn{b}_var"), w[4 * b + 2], w[4 * b + 3], training: IsTraining);
+            x = Functional.MaxPool2d(x.Relu(), 2);
+        }
+        return x.Flatten(1);
+    }
+}
+
+/// <summary>An MLP over standardised feature vectors: Linear-ReLU blocks, the last layer linear (the embedding).</summary>
+public sealed class MlpEncoder : FewShotEncoder
+{
+    private readonly int _embedding;
+    private readonly int _layers;
+
+    /// <summary>Creates the encoder for <paramref name="inputs"/> features.</summary>
+    public MlpEncoder(int inputs, IReadOnlyList<int> sizes, Generator generator)
+    {
+        RegisterBuffer("input_mean", torch.Zeros([inputs]));
+        RegisterBuffer("input_std", torch.Ones([inputs]));
+        long cin = inputs;
+        for (int i = 0; i < sizes.Count; i++)
+        {
+            RegisterParameter($"fc{i}_weight", HeNormal([sizes[i], cin], cin, generator));
+            RegisterParameter($"fc{i}_bias", torch.Zeros([sizes[i]]));
+            cin = sizes[i];
+        }
+        _layers = sizes.Count;
+        _embedding = sizes[^1];
+    }
+
+    /// <inheritdoc />
+    public override int EmbeddingSize => _embedding;
+
+    /// <summary>Sets the input standardisation from training rows [N, inputs].</summary>
+    public void FitStandardisation(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.NoGrad();
+        GetBuffer("input_mean")!.Copy_(x.Mean(0));
+        GetBuffer("input_std")!.Copy_(x.Std(0).ClampMin(1e-3));
+    }
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor x, IReadOnlyList<Tensor>? weights = null)
+    {
+        var w = weights ?? Parameters().ToList();
+        if (w.Count != _layers * 2) throw new ArgumentException($"the MLP takes {_layers * 2} weight tensors, got {w.Count}");
+        x = (x - GetBuffer("input_mean")!) / GetBuffer("input_std")!;
+        for (int i = 0; i < _layers; i++)
+        {
+            x = Functional.Linear(x, w[2 * i], w[2 * i + 1]);
+            if (i < _layers - 1) x = x.Relu();
+        }
+        return x;
+    }
+}

@@ -1,0 +1,64 @@
+using MLExtensions.Torch;
+using MLExtensions.Torch.NN;
+
+namespace MLExtensions.Components.FewShot;
+
+/// <summary>The per-episode mathematics of the algorithms: prototype logits, losses and inner-loop adaptation.</summary>
+internal static class FewShotMethods
+{
+    public static bool IsGradientBased(FewShotAlgorithm a) => a is FewShotAlgorithm.Maml or FewShotAlgorithm.FoMaml or FewShotAlgorithm.Reptile;
+
+    /// <summary>Class means of class-major support embeddings [N*K, D] -> [N, D].</summary>
+    public static Tensor Prototypes(Tensor support, int ways) => support.View(ways, -1, support.Size(1)).Mean(1);
+
+    /// <summary>Negative squared Euclidean distances [Q, N].</summary>
+    public static Tensor NegSquaredDistance(Tensor query, Tensor prototypes)
+    {
+        var qq = query.Square().Sum(1, keepDim: true);
+        var pp = prototypes.Square().Sum(1).Unsqueeze(0);
+        return (query.Matmul(prototypes.T()) * 2.0) - qq - pp;
+    }
+
+    /// <summary>ProtoNet logits of query embeddings against prototypes.</summary>
+    public static Tensor ProtoLogits(Tensor query, Tensor prototypes, FewShotDistance distance, double cosineScale) =>
+        distance == FewShotDistance.Cosine
+            ? Functional.Normalize(query).Matmul(Functional.Normalize(prototypes).T()) * cosineScale
+            : NegSquaredDistance(query, prototypes);
+
+    /// <summary>SimpleShot's feature transform: subtract the base-class mean, then L2-normalise.</summary>
+    public static Tensor CentreNormalise(Tensor embedding, Tensor center) => Functional.Normalize(embedding - center);
+
+    /// <summary>Labels 0..N-1, each <paramref name="perClass"/> times.</summary>
+    public static Tensor EpisodeLabels(int ways, int perClass, Device device) =>
+        torch.Arange(ways, device: device).RepeatInterleave(perClass, 0);
+
+    /// <summary>The zero-initialised N-way linear head appended to the fast weights of MAML/Reptile (so any N can be adapted to).</summary>
+    public static Tensor[] ZeroHead(int ways, int embedding, Device device) =>
+        [torch.Zeros([ways, embedding], device: device).RequiresGrad_(), torch.Zeros([ways], device: device).RequiresGrad_()];
+
+    /// <summary>Logits of the encoder with fast weights (encoder weights then head weight and bias).</summary>
+    public static Tensor FastLogits(FewShotEncoder encoder, Tensor x, IReadOnlyList<Tensor> fast)
+    {
+        int n = fast.Count - 2;
+        var emb = encoder.Forward(x, fast.Take(n).ToList());
+        return Functional.Linear(emb, fast[n], fast[n + 1]);
+    }
+
+    /// <summary>
+    /// Inner loop: <paramref name="steps"/> SGD steps on (x, y) from <paramref name="start"/>. With
+    /// <paramref name="createGraph"/> the result stays differentiable with respect to the start (second-order MAML);
+    /// without it, the gradients are constants (first-order).
+    /// </summary>
+    public static IReadOnlyList<Tensor> Adapt(FewShotEncoder encoder, Tensor x, Tensor y, IReadOnlyList<Tensor> start, int steps,
+        double learningRate, bool createGraph)
+    {
+        IReadOnlyList<Tensor> fast = start;
+        for (int s = 0; s < steps; s++)
+        {
+            var loss = Functional.CrossEntropy(FastLogits(encoder, x, fast), y);
+            var grads = Autograd.Grad([loss], fast, createGraph: createGraph, allowUnused: true);
+            fast = fast.Select((w, i) => grads[i] is { } g ? w - (createGraph ? g : g.Detach()) * learningRate : w).ToList();
+        }
+        return fast;
+    }
+}

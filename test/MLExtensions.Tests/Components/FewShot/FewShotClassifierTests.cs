@@ -1,0 +1,160 @@
+using MLExtensions.Components.FewShot;
+using MLExtensions.Data;
+using MLExtensions.Model;
+using MLExtensions.Tests.Support;
+using MLExtensions.Torch;
+using MLExtensions.Training;
+
+namespace MLExtensions.Tests.Components.FewShot;
+
+[TestClass]
+public sealed class FewShotClassifierTests
+{
+    private static FewShotModel? _model;
+
+    // ProtoNet with an MLP on digits 0-4; digits 5-9 are never seen in training.
+    private static FewShotModel Model()
+    {
+        if (_model != null) return _model;
+        var ctx = new MLExtContext(seed: 5);
+        var trainer = ctx.FewShotClassifier(new FewShotOptions { Ways = 5, Shots = 1, Queries = 10, Episodes = 300, HiddenSizes = [128, 64], ValidationInterval = 0 });
+        _model = trainer.Fit(FewShotTestData.DigitsWhere(d => d < 5));
+        return _model;
+    }
+
+    [ClassCleanup]
+    public static void Cleanup() => _model?.Dispose();
+
+    [TestMethod]
+    public void ProtoNetOnUnseenDigitsClearlyBeatsChance()
+    {
+        var test = FewShotTestData.DigitsWhere(d => d >= 5);
+        var one = Model().Evaluate(test, ways: 5, shots: 1, queries: 10, episodes: 100, seed: 3);
+        var five = Model().Evaluate(test, ways: 5, shots: 5, queries: 10, episodes: 100, seed: 3);
+        Assert.IsGreaterThan(0.45, one.Accuracy, one.ToString()); // chance: 0.2
+        Assert.IsGreaterThan(one.Accuracy, five.Accuracy, five.ToString());
+        Assert.IsGreaterThan(0.0, one.Ci95);
+        Assert.IsLessThan(0.05, one.Ci95);
+        Assert.AreEqual(100, one.Episodes);
+    }
+
+    [TestMethod]
+    public void SameSeedSameModel()
+    {
+        var ctx = new MLExtContext(seed: 9);
+        var o = new FewShotOptions { Episodes = 20, HiddenSizes = [32], ValidationInterval = 0 };
+        var data = FewShotTestData.DigitsWhere(d => d < 5);
+        using var a = ctx.FewShotClassifier(o).Fit(data);
+        using var b = new MLExtContext(seed: 9).FewShotClassifier(o).Fit(data);
+        var ea = a.Transform(data.Slice(0, 20)).GetColumn<FloatVectorColumn>("Embedding").Values.ToArray();
+        var eb = b.Transform(data.Slice(0, 20)).GetColumn<FloatVectorColumn>("Embedding").Values.ToArray();
+        CollectionAssert.AreEqual(ea, eb);
+    }
+
+    private static (DataBatch Support, DataBatch Query) SupportAndQuery()
+    {
+        var test = FewShotTestData.DigitsWhere(d => d >= 5);
+        var labels = ((TextColumn)test["Label"]).Values.ToArray();
+        var support = Enumerable.Range(0, labels.Length).GroupBy(i => labels[i]).SelectMany(g => g.Take(3)).ToArray();
+        var query = Enumerable.Range(0, labels.Length).Except(support).ToArray();
+        return (test.Gather(support), test.Gather(query));
+    }
+
+    [TestMethod]
+    public void AdaptedClassifierScoresTheSupportClassesAndReloadsIdentically()
+    {
+        var (support, query) = SupportAndQuery();
+        using var classifier = Model().Adapt(support);
+        CollectionAssert.AreEqual(new[] { "5", "6", "7", "8", "9" }, classifier.Classes.Labels.ToArray());
+        var scored = classifier.Transform(query);
+        var score = scored.GetColumn<FloatVectorColumn>("Score");
+        CollectionAssert.AreEqual(new[] { "5", "6", "7", "8", "9" }, score.SlotNames!.ToArray());
+        Assert.AreEqual(1.0, score.GetRow(0).ToArray().Sum(), 1e-4);
+        Assert.IsGreaterThan(0.55, classifier.Accuracy(query));
+
+        var dir = FewShotTestData.TempFolder();
+        try
+        {
+            var path = Path.Combine(dir, "adapted.zip");
+            classifier.Save(path);
+            using var loaded = ModelFile.Load<FewShotClassifier>(path);
+            var again = loaded.Transform(query);
+            CollectionAssert.AreEqual(score.Values.ToArray(), again.GetColumn<FloatVectorColumn>("Score").Values.ToArray());
+            CollectionAssert.AreEqual(scored.GetColumn<KeyColumn>("PredictedLabel").Values.ToArray(), again.GetColumn<KeyColumn>("PredictedLabel").Values.ToArray());
+
+            var modelPath = Path.Combine(dir, "model.zip");
+            Model().Save(modelPath);
+            using var reloadedModel = ModelFile.Load<FewShotModel>(modelPath);
+            using var adaptedAgain = reloadedModel.Adapt(support);
+            CollectionAssert.AreEqual(score.Values.ToArray(), adaptedAgain.Transform(query).GetColumn<FloatVectorColumn>("Score").Values.ToArray());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
+    public void BadSupportAndQueryGiveClearErrors()
+    {
+        var (support, query) = SupportAndQuery();
+        var empty = Assert.ThrowsExactly<ArgumentException>(() => Model().Adapt(support.Slice(0, 0)));
+        StringAssert.Contains(empty.Message, "empty");
+
+        var keys = new KeyColumn("Label", new long[] { 0, 0, 2, 2 }, ["a", "b", "c"]);
+        var zeroShot = new DataBatch(support.GetColumn<FloatVectorColumn>("Features").Slice(0, 4), keys);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Model().Adapt(zeroShot));
+        StringAssert.Contains(e.Message, "'b'");
+
+        var narrow = new DataBatch(new FloatVectorColumn("Features", new float[8 * 32], 32), new TextColumn("Label", Enumerable.Range(0, 8).Select(i => (i % 2).ToString()).ToArray()));
+        var size = Assert.ThrowsExactly<ArgumentException>(() => Model().Adapt(narrow));
+        StringAssert.Contains(size.Message, "64");
+
+        using var classifier = Model().Adapt(support);
+        var strange = new DataBatch(query.GetColumn<FloatVectorColumn>("Features").Slice(0, 2), new TextColumn("Label", new[] { "5", "3" }));
+        var unknown = Assert.ThrowsExactly<ArgumentException>(() => classifier.Accuracy(strange));
+        StringAssert.Contains(unknown.Message, "'3'");
+    }
+
+    [TestMethod]
+    public void TrainingReportsProgressAndValidatesOnHeldOutClasses()
+    {
+        var reports = new List<TrainingProgress>();
+        var ctx = new MLExtContext(seed: 2);
+        var trainer = ctx.FewShotClassifier(new FewShotOptions
+        {
+            Ways = 3, Shots = 1, Queries = 5, Episodes = 40, ValidationInterval = 20, ValidationEpisodes = 10,
+            ValidationClassFraction = 0.3, HiddenSizes = [32],
+        });
+        trainer.Progress = new SyncProgress(reports.Add);
+        using var model = trainer.Fit(FewShotTestData.DigitsWhere(_ => true));
+        Assert.AreEqual(2, reports.Count(r => r.IsValidation));
+        Assert.AreEqual(40, reports[^1].Step);
+        Assert.IsTrue(model.Metrics.ContainsKey("val_accuracy"));
+    }
+
+    [TestMethod]
+    public void SimpleShotAndGradientMethodsTrainAndAdapt()
+    {
+        var train = FewShotTestData.DigitsWhere(d => d < 5);
+        var (support, query) = SupportAndQuery();
+        foreach (var algorithm in new[] { FewShotAlgorithm.SimpleShot, FewShotAlgorithm.Maml, FewShotAlgorithm.FoMaml, FewShotAlgorithm.Reptile })
+        {
+            var o = new FewShotOptions { Algorithm = algorithm, Episodes = 40, HiddenSizes = [64], ValidationInterval = 0, InnerSteps = 3, InnerLearningRate = 0.1 };
+            using var model = new MLExtContext(seed: 4).FewShotClassifier(o).Fit(train);
+            using var classifier = model.Adapt(support);
+            Assert.IsGreaterThan(0.4, classifier.Accuracy(query), algorithm.ToString());
+            var dir = FewShotTestData.TempFolder();
+            try
+            {
+                classifier.Save(Path.Combine(dir, "c.zip"));
+                using var loaded = ModelFile.Load<FewShotClassifier>(Path.Combine(dir, "c.zip"));
+                CollectionAssert.AreEqual(classifier.Transform(query.Slice(0, 30)).GetColumn<FloatVectorColumn>("Score").Values.ToArray(),
+                    loaded.Transform(query.Slice(0, 30)).GetColumn<FloatVectorColumn>("Score").Values.ToArray(), algorithm.ToString());
+            }
+            finally { Directory.Delete(dir, true); }
+        }
+    }
+
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
