@@ -95,6 +95,8 @@ MLX_API int mlx_cuda_synchronize(int32_t device);
 MLX_API int mlx_generator_create(uint64_t seed, int32_t device_type, int32_t device_index, mlx_generator* out);
 MLX_API void mlx_generator_free(mlx_generator g);
 MLX_API int mlx_version(const char** out);
+// glibc malloc thresholds in bytes (<= 0 leaves one unchanged); see runtime.cpp.
+MLX_API int mlx_tune_allocator(int64_t mmap_threshold, int64_t trim_threshold);
 
 // images (OpenCV): decode a PNG/JPEG/... file or buffer, convert to 1 or 3 channels (RGB order),
 // resize to height x width (0 = keep), return a uint8 tensor [H, W, C].

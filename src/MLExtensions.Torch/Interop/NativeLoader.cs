@@ -32,6 +32,7 @@ internal static class NativeLoader
             {
                 _handle = NativeLibrary.Load(candidate);
                 ApplyDefaultThreads(_handle);
+                TuneAllocator(_handle);
                 return _handle;
             }
             catch (DllNotFoundException e)
@@ -56,6 +57,19 @@ internal static class NativeLoader
         int n = int.TryParse(env, out var v) && v > 0 ? v : Environment.ProcessorCount;
         var setThreads = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(library, "mlx_set_num_threads");
         setThreads(n);
+    }
+
+    /// <summary>
+    /// Keeps large tensor buffers on glibc's heap for reuse instead of mapping them afresh every step (see
+    /// mlx_tune_allocator). Skipped when the user set glibc's own MALLOC_MMAP_THRESHOLD_ or MLEXT_MALLOC_TUNING=0.
+    /// </summary>
+    private static unsafe void TuneAllocator(IntPtr library)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") != null) return;
+        if (Environment.GetEnvironmentVariable("MLEXT_MALLOC_TUNING") == "0") return;
+        var tune = (delegate* unmanaged<long, long, int>)NativeLibrary.GetExport(library, "mlx_tune_allocator");
+        tune(32L << 20, 64L << 20); // glibc's own upper bound for the dynamic mmap threshold, and twice that for trim
     }
 
     private static IEnumerable<string> Candidates()
