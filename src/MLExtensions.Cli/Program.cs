@@ -1,10 +1,6 @@
 using System.CommandLine;
 using MLExtensions.Cli.Commands;
 using MLExtensions.Cli.Quickstart;
-using MLExtensions.Model;
-
-// Components this executable can load (the pack's own register themselves in the pack).
-ModelComponentRegistry.Register(DigitsMlp.ComponentName, 1, DigitsMlp.Load);
 
 var root = new RootCommand("mlext: ML trainers and transforms on libtorch (train, score, inspect model zips)");
 root.Subcommands.Add(QuickstartCommand.Create());

@@ -1,19 +1,17 @@
 using System.CommandLine;
 using System.Diagnostics;
 using MLExtensions.Cli.Commands;
+using MLExtensions.Components.Classification;
 using MLExtensions.Data;
 using MLExtensions.Model;
 using MLExtensions.Scoring;
 using MLExtensions.Torch;
-using MLExtensions.Torch.NN;
-using MLExtensions.Torch.Optim;
-using MLExtensions.Training;
 
 namespace MLExtensions.Cli.Quickstart;
 
 /// <summary>
-/// <c>mlext quickstart</c>: the end-to-end job on the embedded digits set — load, split, train with early stopping
-/// and progress, save the model zip, load it back, batch-score the held-out rows and report accuracy.
+/// <c>mlext quickstart</c>: the end-to-end job on the embedded digits set — load, split, train a NeuralClassifier with
+/// early stopping and progress, save the model zip, load it back, batch-score the held-out rows and report accuracy.
 /// </summary>
 internal static class QuickstartCommand
 {
@@ -38,60 +36,35 @@ internal static class QuickstartCommand
         if (epochs < 1) throw new ArgumentException("--epochs must be at least 1");
         var ctx = new MLExtContext(seed);
         ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
-        var device = ctx.ResolveDevice();
 
         var data = LoadEmbeddedDigits(ctx);
-        var (trainAll, test) = ctx.Data.TrainTestSplit(data, 0.2);
-        var (train, valid) = ctx.Data.TrainTestSplit(trainAll, 0.15);
-        var labels = LabelMap.FromColumn(train["label"]);
-        Console.WriteLine($"digits: {data.RowCount} rows, {labels.Count} classes; train {train.RowCount}, validation {valid.RowCount}, test {test.RowCount} ({torch.Version()}, {device}, {torch.NumThreads} threads)");
-
-        using var x = train.GetColumn<FloatVectorColumn>("Features").ToTensor().DetachFromDisposeScope();
-        using var y = labels.ToKeys(train["label"]).ToTensor().DetachFromDisposeScope();
-        using var xValid = valid.GetColumn<FloatVectorColumn>("Features").ToTensor().DetachFromDisposeScope();
-        using var yValid = labels.ToKeys(valid["label"]).ToTensor().DetachFromDisposeScope();
-        var mean = x.Mean(0);
-        var std = x.Std(0).ClampMin(1e-3);
-        using var model = new DigitsMlp((int)x.Size(1), 256, labels, mean, std);
-        using var optimizer = new AdamW(model.Network.Parameters(), 1e-3, weightDecay: 1e-4);
-        using var order = new Generator((ulong)seed);
-        const int batchSize = 64;
-        int stepsPerEpoch = (int)((x.Size(0) + batchSize - 1) / batchSize);
-        Tensor? permutation = null;
-
-        var loopOptions = new TrainingLoopOptions
+        var (train, test) = ctx.Data.TrainTestSplit(data, 0.2);
+        var options = new NeuralClassifierOptions
         {
+            LabelColumnName = "label",
+            HiddenSizes = [256],
+            Dropout = 0.2,
             Epochs = epochs,
-            StepsPerEpoch = stepsPerEpoch,
-            MetricName = "val_accuracy",
-            EarlyStopping = new EarlyStoppingOptions { Patience = 15, Maximize = true },
+            BatchSize = 64,
+            LearningRate = 1e-3,
+            WeightDecay = 1e-4,
+            ValidationFraction = 0.15,
+            EarlyStoppingPatience = 15,
+            Seed = seed,
         };
+        Console.WriteLine($"digits: {data.RowCount} rows; train {train.RowCount} (15% of it held out for validation), test {test.RowCount} ({torch.Version()}, {ctx.ResolveDevice()}, {torch.NumThreads} threads)");
+
+        var trainer = ctx.NeuralClassifier(options);
         var clock = Stopwatch.StartNew();
-        var result = CliProgress.Run("quickstart", progress =>
+        using var model = CliProgress.Run("quickstart", progress =>
         {
-            loopOptions.Progress = progress;
-            return new TrainingLoop(loopOptions, ctx).Run(step =>
-            {
-                if (step.Step == 1)
-                {
-                    permutation?.Dispose();
-                    permutation = torch.Randperm(x.Size(0), order).DetachFromDisposeScope();
-                }
-                var rows = permutation!.Narrow(0, (step.Step - 1) * batchSize, Math.Min(batchSize, x.Size(0) - (step.Step - 1) * batchSize));
-                var loss = Functional.CrossEntropy(model.Logits(x.IndexSelect(0, rows)), y.IndexSelect(0, rows));
-                optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step();
-                return loss.Item<float>();
-            },
-            validate: _ => Accuracy(model.Logits(xValid), yValid),
-            module: model.Network);
+            trainer.Progress = progress;
+            return trainer.Fit(train);
         });
-        permutation?.Dispose();
+        var result = trainer.LastTraining!;
         Console.WriteLine($"trained {result.Epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s; best validation accuracy {result.BestMetric:P2} (epoch {result.BestEpoch}){(result.StoppedEarly ? ", stopped early" : "")}");
 
         Directory.CreateDirectory(output.DirectoryName ?? ".");
-        model.Metrics["val_accuracy"] = result.BestMetric ?? double.NaN;
         model.Save(output.FullName);
         Console.WriteLine($"saved {output.FullName} ({new FileInfo(output.FullName).Length / 1024} KiB)");
 
@@ -113,8 +86,6 @@ internal static class QuickstartCommand
         }
         return 0;
     }
-
-    private static double Accuracy(Tensor logits, Tensor labels) => logits.Argmax(1).Eq(labels).Float().Mean().Item<float>();
 
     private static DataBatch LoadEmbeddedDigits(MLExtContext ctx)
     {
