@@ -6,7 +6,7 @@ namespace MLExtensions.Bench;
 /// <summary>The engine's side of the side-by-side cases in eng/bench/torch_peer.py (same shapes, same counts).</summary>
 internal static class EngineCases
 {
-    private static double Median(Func<double> run, int repeats)
+    internal static double Median(Func<double> run, int repeats)
     {
         var values = Enumerable.Range(0, repeats).Select(_ => run()).OrderBy(v => v).ToArray();
         return values[values.Length / 2];

@@ -29,14 +29,11 @@ internal static class MlpCase
         }
 
         for (int i = 0; i < 5; i++) Step();
-        var times = new List<double>();
-        for (int r = 0; r < repeats; r++)
+        return EngineCases.Median(() =>
         {
             var sw = Stopwatch.StartNew();
             for (int i = 0; i < 20; i++) Step();
-            times.Add(sw.Elapsed.TotalMilliseconds / 20);
-        }
-        times.Sort();
-        return times[times.Count / 2];
+            return sw.Elapsed.TotalMilliseconds / 20;
+        }, repeats);
     }
 }
