@@ -21,8 +21,9 @@ internal static class CrossModalEvaluateCommand
         var metricsOut = new Option<FileInfo?>("--metrics-out") { Description = "Where to write the metrics JSON (also printed)" };
         var latencyItems = new Option<int>("--latency-items") { Description = "Indexed items for the search-latency figure (0: skip)", DefaultValueFactory = _ => 10_000 };
         var rerank = new Option<int>("--rerank") { Description = "Re-rank each query's top N with the fusion head (0: off; needs a --fusion model)", DefaultValueFactory = _ => 0 };
+        var matchWeight = new Option<double?>("--match-weight") { Description = "Re-ranking score = scale x cosine + this x match logit (default: the weight chosen on validation pairs at training)" };
         var cmd = new Command("evaluate", "Image→text and text→image retrieval: R@1, R@5, R@10 and median rank, as JSON");
-        foreach (var o in new Option[] { model, pairs, metricsOut, latencyItems, rerank }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, pairs, metricsOut, latencyItems, rerank, matchWeight }) cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
             var ctx = new MLExtContext();
@@ -46,9 +47,11 @@ internal static class CrossModalEvaluateCommand
             if (parse.GetValue(rerank) is > 0 and var top)
             {
                 clock.Restart();
-                var reranked = RetrievalMetrics.Evaluate(m, pairImages, pairTexts, top);
+                double weight = parse.GetValue(matchWeight) ?? m.RerankMatchWeight;
+                var reranked = RetrievalMetrics.Evaluate(m, pairImages, pairTexts, top, weight);
                 json["reranked"] = JsonSerializer.SerializeToNode(reranked);
                 json["reranked"]!["top"] = top;
+                json["reranked"]!["match_weight"] = weight;
                 json["reranked"]!["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
             }
             json["throughput"] = new JsonObject

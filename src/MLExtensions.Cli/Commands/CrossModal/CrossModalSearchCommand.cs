@@ -37,7 +37,7 @@ internal static class CrossModalSearchCommand
                 using var index = m.IndexImages(paths);
                 using var q = m.EmbedTexts([query]);
                 var hits = index.Search(q, top)[0];
-                Print(parse.GetValue(rerank) ? m.RerankImages(query, hits) : hits);
+                Print(parse.GetValue(rerank) ? m.RerankImages(query, hits, index) : hits);
                 return 0;
             }
             if (parse.GetValue(image) is { } file)
@@ -47,7 +47,7 @@ internal static class CrossModalSearchCommand
                 using var index = m.IndexTexts(texts);
                 using var q = m.EmbedImages([file.FullName]);
                 var hits = index.Search(q, top)[0];
-                Print(parse.GetValue(rerank) ? m.RerankTexts(file.FullName, hits) : hits);
+                Print(parse.GetValue(rerank) ? m.RerankTexts(file.FullName, hits, index) : hits);
                 return 0;
             }
             throw new ArgumentException("give --text with --images, or --image with --captions");

@@ -91,6 +91,71 @@ public sealed class CrossModalEncoderModel : ITransformer
         });
     }
 
+    /// <summary>
+    /// Image embeddings as <see cref="EmbedImages(IReadOnlyList{string})"/> and, for a model with a fusion head, the image
+    /// tokens of the same forward pass (null otherwise), so that re-ranking does not decode the images again.
+    /// </summary>
+    internal Tensor EmbedImages(IReadOnlyList<string> paths, out FusionFeatures? features)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (!HasFusion)
+        {
+            features = null;
+            return EmbedImages(paths);
+        }
+        var tokens = new List<Tensor>();
+        try
+        {
+            var embeddings = EmbedInBatches(paths.Count, (start, count) =>
+            {
+                using var pixels = ImageInputs.Decode(paths.Skip(start).Take(count).ToArray(), Options.ImageSize, start);
+                using var input = ImageInputs.ToInput(pixels, Device);
+                var (e, t) = Network.EncodeImagesWithTokens(input);
+                tokens.Add(t.Cpu().DetachFromDisposeScope());
+                return e;
+            });
+            using var scope = torch.NewDisposeScope();
+            features = new FusionFeatures(tokens.Count == 0 ? torch.Zeros([0, 1, 1]) : torch.Cat(tokens, 0), null);
+            return embeddings;
+        }
+        finally
+        {
+            foreach (var t in tokens) t.Dispose();
+        }
+    }
+
+    /// <summary>Text embeddings and, for a model with a fusion head, the text tokens and ids (null otherwise).</summary>
+    internal Tensor EmbedTexts(IReadOnlyList<string> texts, out FusionFeatures? features)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (!HasFusion)
+        {
+            features = null;
+            return EmbedTexts(texts);
+        }
+        // One padding length for all rows, so the token blocks of the batches stack.
+        using var ids = CaptionInputs.Encode(Tokenizer, texts, Device.CPU, out _);
+        var tokens = new List<Tensor>();
+        try
+        {
+            var embeddings = EmbedInBatches(texts.Count, (start, count) =>
+            {
+                using var part = ids.Narrow(0, start, count);
+                using var onDevice = part.To(Device);
+                var (e, t) = Network.EncodeTextsWithTokens(onDevice);
+                tokens.Add(t.Cpu().DetachFromDisposeScope());
+                return e;
+            });
+            using var scope = torch.NewDisposeScope();
+            features = new FusionFeatures(tokens.Count == 0 ? torch.Zeros([0, 1, 1]) : torch.Cat(tokens, 0), ids.Clone());
+            return embeddings;
+        }
+        finally
+        {
+            foreach (var t in tokens) t.Dispose();
+        }
+    }
+
     internal Tensor EmbedInBatches(int rows, Func<int, int, Tensor> embed, int? width = null)
     {
         if (rows == 0) return torch.Zeros([0, width ?? EmbeddingDim]);
@@ -117,61 +182,116 @@ public sealed class CrossModalEncoderModel : ITransformer
     public bool HasFusion => Network.Fusion is not null;
 
     /// <summary>
+    /// The weight of the fusion head's match logit when re-ranking: a candidate's score becomes
+    /// scale · cosine + weight · logit (scale = 1 / <see cref="Temperature"/>). Training with the fusion head picks it
+    /// on the validation pairs among a few values, 0 (the embedding order) included, so re-ranking does not
+    /// undo what the embeddings get right; saved with the model as the metric "rerank_match_weight" (default 1).
+    /// </summary>
+    public double RerankMatchWeight
+    {
+        get => Metrics.TryGetValue(RerankMatchWeightMetric, out var w) ? w : 1.0;
+        set
+        {
+            if (!(value >= 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "the match weight must be a finite number ≥ 0");
+            Metrics[RerankMatchWeightMetric] = value;
+        }
+    }
+
+    internal const string RerankMatchWeightMetric = "rerank_match_weight";
+
+    private FusionHead RequireFusion() =>
+        Network.Fusion ?? throw new InvalidOperationException("this model has no fusion head; train it with Fusion = true to re-rank");
+
+    /// <summary>
     /// The fusion head's probability that caption i describes image i, for each i ([N], CPU); requires <see cref="HasFusion"/>.
     /// </summary>
     public Tensor MatchProbabilities(IReadOnlyList<string> imagePaths, IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
         ArgumentNullException.ThrowIfNull(texts);
-        if (!HasFusion) throw new InvalidOperationException("this model has no fusion head; train it with Fusion = true to re-rank");
+        RequireFusion();
         if (imagePaths.Count != texts.Count) throw new ArgumentException($"{imagePaths.Count} images but {texts.Count} texts");
-        var probabilities = EmbedInBatches(texts.Count, (start, count) =>
+        using var scope = torch.NewDisposeScope();
+        EmbedImages(imagePaths, out var images);
+        EmbedTexts(texts, out var captions);
+        using (images) using (captions) return MatchProbabilities(images!, captions!);
+    }
+
+    private Tensor MatchProbabilities(FusionFeatures images, FusionFeatures texts)
+    {
+        var rows = Enumerable.Range(0, (int)images.Count).Select(i => (long)i).ToArray();
+        var logits = Network.MatchLogits(images, texts, rows, rows, BatchSize, Device);
+        using var t = Tensor.From(logits, logits.Length);
+        return t.Sigmoid().DetachFromDisposeScope();
+    }
+
+    /// <summary>
+    /// Re-orders image hits for <paramref name="text"/> by scale · cosine + <see cref="RerankMatchWeight"/> · match logit
+    /// (the hits' scores become that value). With the <paramref name="index"/> the hits came from (built by
+    /// <see cref="IndexImages"/>), the image tokens it keeps are used; without it the hits' keys are read as image paths.
+    /// </summary>
+    public RetrievalHit[] RerankImages(string text, IReadOnlyList<RetrievalHit> hits, RetrievalIndex? index = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(hits);
+        RequireFusion();
+        using var scope = torch.NewDisposeScope();
+        EmbedTexts([text], out var query);
+        using (query)
         {
-            using var pixels = ImageInputs.Decode(imagePaths.Skip(start).Take(count).ToArray(), Options.ImageSize, start);
-            using var input = ImageInputs.ToInput(pixels, Device);
-            using var ids = CaptionInputs.Encode(Tokenizer, texts.Skip(start).Take(count).ToArray(), Device, out _, start);
-            var (ie, imageTokens) = Network.EncodeImagesWithTokens(input);
-            var (te, textTokens) = Network.EncodeTextsWithTokens(ids);
-            using (ie) using (te) using (imageTokens) using (textTokens)
-            using (var logits = Network.MatchLogits(ids, textTokens, imageTokens))
-                return logits.Sigmoid().Unsqueeze(1);
-        }, 1);
-        using (probabilities) return probabilities.Squeeze(1);
+            if (index?.Features is { } cached)
+                return Rescore(hits, cached, query!, hits.Select(h => (long)h.Index).ToArray(), new long[hits.Count]);
+            EmbedImages(hits.Select(h => h.Key).ToArray(), out var images);
+            using (images) return Rescore(hits, images!, query!, Enumerable.Range(0, hits.Count).Select(i => (long)i).ToArray(), new long[hits.Count]);
+        }
     }
 
-    /// <summary>Re-orders image hits (keys = image paths) for <paramref name="text"/> by the fusion head; scores become match probabilities.</summary>
-    public RetrievalHit[] RerankImages(string text, IReadOnlyList<RetrievalHit> hits)
+    /// <summary>
+    /// Re-orders caption hits for the image at <paramref name="imagePath"/> as <see cref="RerankImages"/> does; with the
+    /// <paramref name="index"/> of the hits (built by <see cref="IndexTexts"/>) its text tokens are used, otherwise the
+    /// hits' keys are read as the captions.
+    /// </summary>
+    public RetrievalHit[] RerankTexts(string imagePath, IReadOnlyList<RetrievalHit> hits, RetrievalIndex? index = null)
     {
+        ArgumentNullException.ThrowIfNull(imagePath);
         ArgumentNullException.ThrowIfNull(hits);
-        using var p = MatchProbabilities(hits.Select(h => h.Key).ToArray(), Enumerable.Repeat(text, hits.Count).ToArray());
-        return Reorder(hits, p.ToArray<float>());
+        RequireFusion();
+        using var scope = torch.NewDisposeScope();
+        EmbedImages([imagePath], out var query);
+        using (query)
+        {
+            if (index?.Features is { } cached)
+                return Rescore(hits, query!, cached, new long[hits.Count], hits.Select(h => (long)h.Index).ToArray());
+            EmbedTexts(hits.Select(h => h.Key).ToArray(), out var texts);
+            using (texts) return Rescore(hits, query!, texts!, new long[hits.Count], Enumerable.Range(0, hits.Count).Select(i => (long)i).ToArray());
+        }
     }
 
-    /// <summary>Re-orders caption hits (keys = captions) for the image at <paramref name="imagePath"/> by the fusion head.</summary>
-    public RetrievalHit[] RerankTexts(string imagePath, IReadOnlyList<RetrievalHit> hits)
+    private RetrievalHit[] Rescore(IReadOnlyList<RetrievalHit> hits, FusionFeatures images, FusionFeatures texts, long[] imageRows, long[] textRows)
     {
-        ArgumentNullException.ThrowIfNull(hits);
-        using var p = MatchProbabilities(Enumerable.Repeat(imagePath, hits.Count).ToArray(), hits.Select(h => h.Key).ToArray());
-        return Reorder(hits, p.ToArray<float>());
+        var logits = Network.MatchLogits(images, texts, imageRows, textRows, BatchSize, Device);
+        double scale = 1.0 / Temperature, weight = RerankMatchWeight;
+        return hits.Select((h, i) => h with { Score = (float)(scale * h.Score + weight * logits[i]) })
+            .OrderByDescending(h => h.Score).ToArray();
     }
 
-    private static RetrievalHit[] Reorder(IReadOnlyList<RetrievalHit> hits, float[] probabilities) =>
-        hits.Select((h, i) => h with { Score = probabilities[i] }).OrderByDescending(h => h.Score).ToArray();
-
-    /// <summary>An index of images for text→image (or image→image) search.</summary>
+    /// <summary>
+    /// An index of images for text→image (or image→image) search. For a model with a fusion head the index also keeps
+    /// each image's tokens for <see cref="RerankImages"/> (P x W floats per image, e.g. 16 x 64 for the CNN at 32 px).
+    /// </summary>
     public RetrievalIndex IndexImages(IReadOnlyList<string> paths, IReadOnlyList<string>? keys = null)
     {
         using var scope = torch.NewDisposeScope();
-        var e = EmbedImages(paths);
-        return new RetrievalIndex(e, keys ?? paths);
+        var e = EmbedImages(paths, out var features);
+        return new RetrievalIndex(e, keys ?? paths) { Features = features };
     }
 
-    /// <summary>An index of texts for image→text (or text→text) search.</summary>
+    /// <summary>An index of texts for image→text (or text→text) search; with a fusion head it keeps the text tokens for <see cref="RerankTexts"/>.</summary>
     public RetrievalIndex IndexTexts(IReadOnlyList<string> texts, IReadOnlyList<string>? keys = null)
     {
         using var scope = torch.NewDisposeScope();
-        var e = EmbedTexts(texts);
-        return new RetrievalIndex(e, keys ?? texts);
+        var e = EmbedTexts(texts, out var features);
+        return new RetrievalIndex(e, keys ?? texts) { Features = features };
     }
 
     /// <summary>
@@ -210,29 +330,41 @@ public sealed class CrossModalEncoderModel : ITransformer
         GetOutputSchema(input.Schema);
         using var scope = torch.NewDisposeScope();
         Tensor? images = null, texts = null;
-        var output = input;
-        if (input.Contains(Options.ImageColumnName))
+        FusionFeatures? imageFeatures = null, textFeatures = null;
+        bool match = HasFusion && input.Contains(Options.ImageColumnName) && input.Contains(Options.TextColumnName);
+        try
         {
-            images = EmbedImages(((StringColumn)input[Options.ImageColumnName]).Values.ToArray());
-            output = output.Append(FloatVectorColumn.FromTensor(ImageEmbeddingColumn, images));
+            var output = input;
+            if (input.Contains(Options.ImageColumnName))
+            {
+                var paths = ((StringColumn)input[Options.ImageColumnName]).Values.ToArray();
+                images = match ? EmbedImages(paths, out imageFeatures) : EmbedImages(paths);
+                output = output.Append(FloatVectorColumn.FromTensor(ImageEmbeddingColumn, images));
+            }
+            if (input.Contains(Options.TextColumnName))
+            {
+                var captions = ((StringColumn)input[Options.TextColumnName]).Values.ToArray();
+                texts = match ? EmbedTexts(captions, out textFeatures) : EmbedTexts(captions);
+                output = output.Append(FloatVectorColumn.FromTensor(TextEmbeddingColumn, texts));
+            }
+            if (match)
+            {
+                using var p = MatchProbabilities(imageFeatures!, textFeatures!);
+                output = output.Append(FloatColumn.FromTensor(MatchScoreColumn, p));
+            }
+            else if (images is not null && texts is not null)
+            {
+                using var product = images * texts;
+                using var score = product.Sum(1);
+                output = output.Append(FloatColumn.FromTensor(MatchScoreColumn, score));
+            }
+            return output;
         }
-        if (input.Contains(Options.TextColumnName))
+        finally
         {
-            texts = EmbedTexts(((StringColumn)input[Options.TextColumnName]).Values.ToArray());
-            output = output.Append(FloatVectorColumn.FromTensor(TextEmbeddingColumn, texts));
+            imageFeatures?.Dispose();
+            textFeatures?.Dispose();
         }
-        if (images is not null && texts is not null && HasFusion)
-        {
-            using var p = MatchProbabilities(((StringColumn)input[Options.ImageColumnName]).Values.ToArray(), ((StringColumn)input[Options.TextColumnName]).Values.ToArray());
-            output = output.Append(FloatColumn.FromTensor(MatchScoreColumn, p));
-        }
-        else if (images is not null && texts is not null)
-        {
-            using var product = images * texts;
-            using var score = product.Sum(1);
-            output = output.Append(FloatColumn.FromTensor(MatchScoreColumn, score));
-        }
-        return output;
     }
 
     /// <inheritdoc/>

@@ -50,6 +50,29 @@ internal sealed class CrossModalNetwork : Module
         return Fusion.Forward(textTokens, padding, imageTokens);
     }
 
+    /// <summary>
+    /// Match logits [M] (CPU) of the pairs (image row, text row) of precomputed features, <paramref name="batchSize"/>
+    /// pairs per pass of the head; no gradients.
+    /// </summary>
+    public float[] MatchLogits(FusionFeatures images, FusionFeatures texts, IReadOnlyList<long> imageRows, IReadOnlyList<long> textRows, int batchSize, Device device)
+    {
+        if (imageRows.Count != textRows.Count) throw new ArgumentException($"{imageRows.Count} image rows but {textRows.Count} text rows");
+        var ids = texts.Ids ?? throw new ArgumentException("the text features carry no ids");
+        var result = new float[imageRows.Count];
+        using var noGrad = torch.NoGrad();
+        for (int start = 0; start < result.Length; start += batchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            int n = Math.Min(batchSize, result.Length - start);
+            var imageIndex = Tensor.From(imageRows.Skip(start).Take(n).ToArray(), n);
+            var textIndex = Tensor.From(textRows.Skip(start).Take(n).ToArray(), n);
+            var logits = MatchLogits(ids.IndexSelect(0, textIndex).To(device), texts.Tokens.IndexSelect(0, textIndex).To(device),
+                images.Tokens.IndexSelect(0, imageIndex).To(device));
+            logits.Cpu().ToArray<float>().CopyTo(result, start);
+        }
+        return result;
+    }
+
     public Layer Image { get; }
     public Layer Text { get; }
     public Tensor LogitScale { get; }

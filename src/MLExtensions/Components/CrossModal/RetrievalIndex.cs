@@ -31,6 +31,9 @@ public sealed class RetrievalIndex : IDisposable
     /// <summary>The key of each item.</summary>
     public IReadOnlyList<string> Keys => _keys;
 
+    /// <summary>The fusion head's inputs of the items (kept by the model's IndexImages / IndexTexts for re-ranking), or null.</summary>
+    internal FusionFeatures? Features { get; init; }
+
     /// <summary>Queries scored per matrix product (default 1024).</summary>
     public int QueryBlockSize { get; set; } = 1024;
 
@@ -69,6 +72,10 @@ public sealed class RetrievalIndex : IDisposable
         return result;
     }
 
-    /// <summary>Frees the embeddings.</summary>
-    public void Dispose() => _items.Dispose();
+    /// <summary>Frees the embeddings (and the kept fusion inputs).</summary>
+    public void Dispose()
+    {
+        _items.Dispose();
+        Features?.Dispose();
+    }
 }

@@ -24,57 +24,35 @@ public sealed record RetrievalMetrics(
     /// <summary>
     /// Evaluates pairs: the queries are the distinct images (resp. captions) and the candidates all distinct captions
     /// (resp. images) of the pairs; a candidate is correct when it is paired with the query. With
-    /// <paramref name="rerankTop"/> &gt; 0 and a fusion head, each query's top candidates by embedding are re-ordered by the
-    /// matching head (the rest keep their order below them).
+    /// <paramref name="rerankTop"/> &gt; 0 and a fusion head, each query's top candidates by embedding are re-ordered by
+    /// scale · cosine + weight · match logit (weight: <paramref name="matchWeight"/>, by default the model's
+    /// <see cref="CrossModalEncoderModel.RerankMatchWeight"/>); the rest keep their order below them. Images are decoded
+    /// once: the head reads the tokens of the embedding pass.
     /// </summary>
-    public static RetrievalMetrics Evaluate(CrossModalEncoderModel model, IReadOnlyList<string> imagePaths, IReadOnlyList<string> captions, int rerankTop = 0)
+    public static RetrievalMetrics Evaluate(CrossModalEncoderModel model, IReadOnlyList<string> imagePaths, IReadOnlyList<string> captions,
+        int rerankTop = 0, double? matchWeight = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (imagePaths.Count != captions.Count) throw new ArgumentException($"{imagePaths.Count} images but {captions.Count} captions");
+        if (rerankTop > 0 && !model.HasFusion) throw new InvalidOperationException("re-ranking needs a model trained with the fusion head");
         var images = imagePaths.Distinct(StringComparer.Ordinal).ToArray();
         var texts = captions.Distinct(StringComparer.Ordinal).ToArray();
         using var scope = torch.NewDisposeScope();
-        var imageEmb = model.EmbedImages(images);
-        var textEmb = model.EmbedTexts(texts);
-        if (rerankTop <= 0) return FromEmbeddings(imageEmb, textEmb, images, texts, imagePaths, captions);
-        if (!model.HasFusion) throw new InvalidOperationException("re-ranking needs a model trained with the fusion head");
-        float[] sims;
-        using (torch.NoGrad()) sims = imageEmb.Mm(textEmb.T()).Cpu().ToArray<float>();
-        var i2t = Rerank(model, sims, images, texts, rerankTop, transpose: false);
-        var t2i = Rerank(model, sims, images, texts, rerankTop, transpose: true);
-        var relevant = Relevance(images, texts, imagePaths, captions);
-        return new RetrievalMetrics(Ranks(i2t, relevant, images.Length, texts.Length, false), Ranks(t2i, relevant, images.Length, texts.Length, true));
-    }
-
-    // A copy of the similarity matrix where each query's top-k candidates score 2 + match probability (above every
-    // cosine, ordered by the head).
-    private static float[] Rerank(CrossModalEncoderModel model, float[] sims, string[] images, string[] texts, int k, bool transpose)
-    {
-        int rows = images.Length, cols = texts.Length;
-        int queries = transpose ? cols : rows, candidates = transpose ? rows : cols;
-        int kk = Math.Min(k, candidates);
-        var adjusted = (float[])sims.Clone();
-        var cells = new List<int>();
-        var pairImages = new List<string>();
-        var pairTexts = new List<string>();
-        for (int q = 0; q < queries; q++)
+        if (rerankTop <= 0) return FromEmbeddings(model.EmbedImages(images), model.EmbedTexts(texts), images, texts, imagePaths, captions);
+        var imageEmb = model.EmbedImages(images, out var imageFeatures);
+        var textEmb = model.EmbedTexts(texts, out var textFeatures);
+        using (imageFeatures)
+        using (textFeatures)
         {
-            var top = Enumerable.Range(0, candidates).OrderByDescending(c => sims[transpose ? c * cols + q : q * cols + c]).Take(kk);
-            foreach (var c in top)
-            {
-                int at = transpose ? c * cols + q : q * cols + c;
-                cells.Add(at);
-                pairImages.Add(images[at / cols]);
-                pairTexts.Add(texts[at % cols]);
-            }
+            float[] sims;
+            using (torch.NoGrad()) sims = imageEmb.Mm(textEmb.T()).Cpu().ToArray<float>();
+            var reranked = new RerankedRetrieval(sims, images.Length, texts.Length, rerankTop);
+            var logits = model.Network.MatchLogits(imageFeatures!, textFeatures!, reranked.ImageRows, reranked.TextRows, model.BatchSize, model.Device);
+            return reranked.Metrics(Relevance(images, texts, imagePaths, captions), logits, 1.0 / model.Temperature, matchWeight ?? model.RerankMatchWeight);
         }
-        using var p = model.MatchProbabilities(pairImages, pairTexts);
-        var probabilities = p.ToArray<float>();
-        for (int i = 0; i < cells.Count; i++) adjusted[cells[i]] = 2 + probabilities[i];
-        return adjusted;
     }
 
-    private static bool[] Relevance(IReadOnlyList<string> images, IReadOnlyList<string> texts, IReadOnlyList<string> pairImages, IReadOnlyList<string> pairTexts)
+    internal static bool[] Relevance(IReadOnlyList<string> images, IReadOnlyList<string> texts, IReadOnlyList<string> pairImages, IReadOnlyList<string> pairTexts)
     {
         var imageIndex = images.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i, StringComparer.Ordinal);
         var textIndex = texts.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
@@ -97,7 +75,7 @@ public sealed record RetrievalMetrics(
     }
 
     // Rank of the best-scored correct candidate = 1 + candidates scored strictly higher.
-    private static RecallAtK Ranks(float[] sims, bool[] relevant, int rows, int cols, bool transpose)
+    internal static RecallAtK Ranks(float[] sims, bool[] relevant, int rows, int cols, bool transpose)
     {
         int queries = transpose ? cols : rows, candidates = transpose ? rows : cols;
         var ranks = new List<int>(queries);

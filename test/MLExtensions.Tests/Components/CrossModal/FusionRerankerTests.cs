@@ -15,6 +15,7 @@ public sealed class FusionRerankerTests
         options.Fusion = true;
         options.FusionHeads = 2;
         options.Epochs = 4;
+        options.ValidationFraction = 0.25; // the match weight of re-ranking is chosen on these pairs
         using var model = new MLExtContext(11).CrossModalEncoder(options).Fit(data.Batch());
         Assert.IsTrue(model.HasFusion);
 
@@ -24,11 +25,22 @@ public sealed class FusionRerankerTests
         var reranked = RetrievalMetrics.Evaluate(model, data.Paths, data.Captions, rerankTop: 3);
         Assert.AreEqual(18, reranked.TextToImage.Queries);
 
+        // The match weight was chosen on the validation pairs among the grid; weight 0 keeps the embedding order exactly.
+        Assert.IsTrue(model.Metrics.ContainsKey("rerank_match_weight") && model.Metrics.ContainsKey("val_mean_recall_reranked"));
+        CollectionAssert.Contains(new[] { 0, 0.25, 0.5, 1, 2, 4, 8, 16, 1000 }, model.RerankMatchWeight);
+        var plain = RetrievalMetrics.Evaluate(model, data.Paths, data.Captions);
+        Assert.AreEqual(plain, RetrievalMetrics.Evaluate(model, data.Paths, data.Captions, rerankTop: 3, matchWeight: 0));
+
+        // Re-ranking from the index's kept image tokens equals re-ranking from the decoded files.
         using var index = model.IndexImages(data.Paths);
         using var q = model.EmbedTexts([data.Captions[4]]);
-        var hits = model.RerankImages(data.Captions[4], index.Search(q, 5)[0]);
+        var top = index.Search(q, 5)[0];
+        var hits = model.RerankImages(data.Captions[4], top, index);
+        var decoded = model.RerankImages(data.Captions[4], top);
         Assert.AreEqual(5, hits.Length);
-        Assert.IsTrue(hits[0].Score >= hits[1].Score && hits.All(h => h.Score is >= 0 and <= 1));
+        Assert.IsTrue(hits[0].Score >= hits[1].Score);
+        CollectionAssert.AreEqual(decoded.Select(h => h.Index).ToArray(), hits.Select(h => h.Index).ToArray());
+        for (int i = 0; i < hits.Length; i++) Assert.AreEqual(decoded[i].Score, hits[i].Score, 1e-4);
 
         // MatchScore is the head's probability; save and load keep it exactly.
         var scored = model.Transform(data.Batch()).GetColumn<FloatColumn>(CrossModalEncoderModel.MatchScoreColumn);
