@@ -17,8 +17,9 @@ internal static class CrossModalZeroShotCommand
         var input = new Option<FileInfo>("--in") { Description = "TSV with header image_path<TAB>label (paths relative to the TSV); the classes are its distinct labels", Required = true };
         var templates = new Option<string[]>("--template") { Description = "Prompt template with {0} for the label (repeatable)", AllowMultipleArgumentsPerToken = false };
         var metricsOut = new Option<FileInfo?>("--metrics-out") { Description = "Where to write the JSON result" };
+        var nameParts = new Option<bool>("--name-parts") { Description = "Also prompt with the parts of compound labels ('Animals & Nature' -> 'Animals', 'Nature'; 'face-smiling' -> 'face', 'smiling')" };
         var cmd = new Command("zeroshot", "Zero-shot classification: labels through prompt templates become the classifier; prints accuracy as JSON");
-        foreach (var o in new Option[] { model, input, templates, metricsOut }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, input, templates, nameParts, metricsOut }) cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
             var ctx = new MLExtContext();
@@ -26,7 +27,7 @@ internal static class CrossModalZeroShotCommand
             var (paths, labels) = ReadLabelled(parse.GetValue(input)!.FullName);
             var classes = labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
             var t = parse.GetValue(templates);
-            using var classifier = m.CreateZeroShotClassifier(classes, t is { Length: > 0 } ? t : null);
+            using var classifier = m.CreateZeroShotClassifier(classes, t is { Length: > 0 } ? t : null, parse.GetValue(nameParts));
             var predictions = classifier.Predict(paths);
             int correct = predictions.Where((p, i) => p.Label == labels[i]).Count();
             var counts = labels.GroupBy(l => l).Max(g => g.Count());
@@ -35,6 +36,7 @@ internal static class CrossModalZeroShotCommand
                 ["images"] = paths.Length,
                 ["classes"] = classes.Length,
                 ["templates"] = new JsonArray((t is { Length: > 0 } ? t : ZeroShotClassifier.DefaultTemplates).Select(x => (JsonNode)x).ToArray()),
+                ["name_parts"] = parse.GetValue(nameParts),
                 ["accuracy"] = Math.Round(correct / (double)paths.Length, 4),
                 ["chance_accuracy"] = Math.Round(1.0 / classes.Length, 4),
                 ["majority_accuracy"] = Math.Round(counts / (double)paths.Length, 4),

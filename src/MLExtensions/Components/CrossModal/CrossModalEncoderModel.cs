@@ -298,8 +298,11 @@ public sealed class CrossModalEncoderModel : ITransformer
     /// A zero-shot classifier: each class name goes through every template ("{0}" stands for the name), the text
     /// embeddings are averaged and normalised; an image's class is the one with the largest cosine.
     /// </summary>
-    public ZeroShotClassifier CreateZeroShotClassifier(IReadOnlyList<string> classNames, IReadOnlyList<string>? templates = null) =>
-        ZeroShotClassifier.Create(this, classNames, templates ?? ZeroShotClassifier.DefaultTemplates);
+    /// <param name="classNames">The class names.</param>
+    /// <param name="templates">Prompt templates (default <see cref="ZeroShotClassifier.DefaultTemplates"/>).</param>
+    /// <param name="nameParts">Also put the parts of compound names through the templates (<see cref="ZeroShotClassifier.NameVariants"/>).</param>
+    public ZeroShotClassifier CreateZeroShotClassifier(IReadOnlyList<string> classNames, IReadOnlyList<string>? templates = null, bool nameParts = false) =>
+        ZeroShotClassifier.Create(this, classNames, templates ?? ZeroShotClassifier.DefaultTemplates, nameParts);
 
     /// <inheritdoc/>
     public DataSchema GetOutputSchema(DataSchema inputSchema)

@@ -29,7 +29,7 @@ public sealed class ZeroShotClassifier : IDisposable
     /// <summary>The class names, by index.</summary>
     public IReadOnlyList<string> Labels { get; }
 
-    internal static ZeroShotClassifier Create(CrossModalEncoderModel model, IReadOnlyList<string> classNames, IReadOnlyList<string> templates)
+    internal static ZeroShotClassifier Create(CrossModalEncoderModel model, IReadOnlyList<string> classNames, IReadOnlyList<string> templates, bool nameParts = false)
     {
         ArgumentNullException.ThrowIfNull(classNames);
         ArgumentNullException.ThrowIfNull(templates);
@@ -37,12 +37,34 @@ public sealed class ZeroShotClassifier : IDisposable
         if (templates.Count == 0) throw new ArgumentException("a zero-shot classifier needs at least one prompt template");
         foreach (var t in templates)
             if (!t.Contains("{0}", StringComparison.Ordinal)) throw new ArgumentException($"prompt template '{t}' has no '{{0}}' for the class name");
-        var prompts = classNames.SelectMany(c => templates.Select(t => t.Replace("{0}", c, StringComparison.Ordinal))).ToArray();
+        var names = classNames.Select(c => nameParts ? NameVariants(c) : [c]).ToArray();
+        var prompts = names.SelectMany(v => v.SelectMany(n => templates.Select(t => t.Replace("{0}", n, StringComparison.Ordinal)))).ToArray();
         using var scope = torch.NewDisposeScope();
-        var e = model.EmbedTexts(prompts).View(classNames.Count, templates.Count, model.EmbeddingDim);
-        var mean = e.Mean(1);
-        var classifier = Torch.NN.Functional.Normalize(mean, dim: 1).DetachFromDisposeScope();
+        var e = model.EmbedTexts(prompts);
+        var means = new Tensor[names.Length];
+        long at = 0;
+        for (int c = 0; c < names.Length; c++)
+        {
+            long count = names[c].Count * templates.Count;
+            means[c] = e.Narrow(0, at, count).Mean(0);
+            at += count;
+        }
+        var classifier = Torch.NN.Functional.Normalize(torch.Stack(means), dim: 1).DetachFromDisposeScope();
         return new ZeroShotClassifier(model, classNames.ToArray(), classifier, 1.0 / model.Temperature);
+    }
+
+    private static readonly string[] NameSeparators = ["&", "-", "/", ",", " and "];
+
+    /// <summary>
+    /// A compound class name and its parts: "Animals &amp; Nature" → "Animals Nature", "Animals", "Nature";
+    /// "face-smiling" → "face smiling", "face", "smiling". A name without separators is kept as it is.
+    /// </summary>
+    public static IReadOnlyList<string> NameVariants(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var parts = name.Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length <= 1) return [name];
+        return [string.Join(' ', parts), .. parts.Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>Cosine scores [N, C] of image embeddings [N, dim] against the classes.</summary>

@@ -120,6 +120,25 @@ public sealed class CrossModalEncoderTests
     }
 
     [TestMethod]
+    public void CompoundClassNamesArePromptedWithTheirParts()
+    {
+        CollectionAssert.AreEqual(new[] { "Animals Nature", "Animals", "Nature" }, ZeroShotClassifier.NameVariants("Animals & Nature").ToArray());
+        CollectionAssert.AreEqual(new[] { "face smiling", "face", "smiling" }, ZeroShotClassifier.NameVariants("face-smiling").ToArray());
+        CollectionAssert.AreEqual(new[] { "red" }, ZeroShotClassifier.NameVariants("red").ToArray());
+
+        // With parts, "dark-red" is the mean of "dark red", "dark" and "red" prompts: a different class vector, same shape of output.
+        using var plain = _model.CreateZeroShotClassifier(["red", "dark-red"], ["a {0} square"]);
+        using var parts = _model.CreateZeroShotClassifier(["red", "dark-red"], ["a {0} square"], nameParts: true);
+        using var e = _model.EmbedImages(_data.Paths.Take(2).ToArray());
+        using var a = plain.Scores(e);
+        using var b = parts.Scores(e);
+        float[] x = a.ToArray<float>(), y = b.ToArray<float>(); // [2 images, 2 classes]
+        Assert.AreEqual(x[0], y[0], 1e-4);
+        Assert.AreEqual(x[2], y[2], 1e-4);
+        Assert.IsTrue(Math.Abs(x[1] - y[1]) > 1e-4 || Math.Abs(x[3] - y[3]) > 1e-4);
+    }
+
+    [TestMethod]
     public void MissingImageFileIsAClearError()
     {
         var batch = new DataBatch(new ImagePathColumn("ImagePath", new[] { _data.Paths[0], Path.Combine(_data.Folder, "nope.png") }));
