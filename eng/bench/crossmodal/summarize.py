@@ -25,7 +25,12 @@ for t in variants:
     rows.append((names[t] + (", no re-ranking" if "reranked" in ev[t] else ""), ev[t]["image_to_text"], ev[t]["text_to_image"]))
     if "reranked" in ev[t]:
         r = ev[t]["reranked"]
-        rows.append((f"{names[t]}, top {r['top']} re-ranked by the fusion head", r["image_to_text"], r["text_to_image"]))
+        rows.append((f"{names[t]}, top {r['top']} re-ranked: scale x cosine + {r['match_weight']:g} x match logit (weight chosen on validation)",
+                     r["image_to_text"], r["text_to_image"]))
+        head = out / f"eval-{t}-head.json"
+        if head.exists():
+            h = load(head.name)["reranked"]
+            rows.append((f"{names[t]}, top {h['top']} re-ranked by the fusion head alone (weight {h['match_weight']:g})", h["image_to_text"], h["text_to_image"]))
 print("| model | i→t R@1 | R@5 | R@10 | median rank | t→i R@1 | R@5 | R@10 | median rank |")
 print("|---|---|---|---|---|---|---|---|---|")
 for name, a, b in rows:
@@ -42,9 +47,10 @@ for t in variants:
     log = (out / f"train-{t}.log").read_text()
     m = re.search(r"trained in ([0-9.]+) s \((.*)\)", log)
     wall = (out / f"train-{t}.time").read_text().strip()
+    rerank = f"; re-ranking the top {ev[t]['reranked']['top']} of all queries both ways: {ev[t]['reranked']['seconds']} s" if "reranked" in ev[t] else ""
     tp = ev[t]["throughput"]
     lat = ev[t].get("search_latency", {})
-    print(f"- {t}: training {m.group(1) if m else '?'} s ({m.group(2) if m else ''}); "
+    print(f"- {t}: training {m.group(1) if m else '?'} s ({m.group(2) if m else ''}; {wall}); "
           f"embedding {tp['images_per_second']} images/s, {tp['texts_per_second']} texts/s "
           f"({tp['device']}, {tp['threads']} threads); search over {lat.get('indexed_items')} items, top-10: "
-          f"{lat.get('single_query_ms')} ms per single query, {lat.get('batch_of_100_queries_ms')} ms per 100 queries")
+          f"{lat.get('single_query_ms')} ms per single query, {lat.get('batch_of_100_queries_ms')} ms per 100 queries{rerank}")

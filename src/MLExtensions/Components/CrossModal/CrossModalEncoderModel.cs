@@ -133,26 +133,35 @@ public sealed class CrossModalEncoderModel : ITransformer
             features = null;
             return EmbedTexts(texts);
         }
-        // One padding length for all rows, so the token blocks of the batches stack.
-        using var ids = CaptionInputs.Encode(Tokenizer, texts, Device.CPU, out _);
+        // Each batch is encoded as EmbedTexts does (same embeddings); tokens and ids are then padded to MaxTokens so that
+        // the blocks of the batches stack.
         var tokens = new List<Tensor>();
+        var ids = new List<Tensor>();
         try
         {
             var embeddings = EmbedInBatches(texts.Count, (start, count) =>
             {
-                using var part = ids.Narrow(0, start, count);
-                using var onDevice = part.To(Device);
-                var (e, t) = Network.EncodeTextsWithTokens(onDevice);
+                var batchIds = CaptionInputs.Encode(Tokenizer, texts.Skip(start).Take(count).ToArray(), Device, out _, start);
+                var (e, t) = Network.EncodeTextsWithTokens(batchIds);
+                long missing = Options.MaxTokens - batchIds.Size(1);
+                if (missing > 0)
+                {
+                    t = torch.Cat([t, torch.Zeros([count, missing, t.Size(2)], t.DType, t.Device)], 1);
+                    batchIds = torch.Cat([batchIds, torch.Zeros([count, missing], batchIds.DType, batchIds.Device)], 1);
+                }
                 tokens.Add(t.Cpu().DetachFromDisposeScope());
+                ids.Add(batchIds.Cpu().DetachFromDisposeScope());
                 return e;
             });
             using var scope = torch.NewDisposeScope();
-            features = new FusionFeatures(tokens.Count == 0 ? torch.Zeros([0, 1, 1]) : torch.Cat(tokens, 0), ids.Clone());
+            features = tokens.Count == 0
+                ? new FusionFeatures(torch.Zeros([0, 1, 1]), torch.Zeros([0, 1], ScalarType.Int64))
+                : new FusionFeatures(torch.Cat(tokens, 0), torch.Cat(ids, 0));
             return embeddings;
         }
         finally
         {
-            foreach (var t in tokens) t.Dispose();
+            foreach (var t in tokens.Concat(ids)) t.Dispose();
         }
     }
 

@@ -3,7 +3,8 @@ namespace MLExtensions.Components.CrossModal;
 /// <summary>
 /// The top k candidates of every query, both ways, by cosine similarity (sims: images x texts, row-major), and their
 /// re-ordering by scale · cosine + weight · match logit of the fusion head. Candidates below the top k keep their order
-/// under the re-ranked ones; weight 0 gives back the embedding order.
+/// under the re-ranked ones; candidates tied with the k-th are re-ranked too, and equal scores keep equal ranks, so
+/// weight 0 gives back exactly the ranks of the embedding order.
 /// </summary>
 internal sealed class RerankedRetrieval
 {
@@ -11,8 +12,9 @@ internal sealed class RerankedRetrieval
     public static readonly double[] WeightGrid = [0, 0.25, 0.5, 1, 2, 4, 8, 16, 1000];
 
     private readonly float[] _sims;
-    private readonly int _rows, _cols, _k;
-    private readonly int[] _cells; // image→text cells (rows x k) then text→image cells (cols x k)
+    private readonly int _rows, _cols;
+    private readonly int[] _cells; // each image query's top cells, then each text query's
+    private readonly int[] _starts; // where each query's cells begin in _cells (rows + cols + 1 entries)
 
     public RerankedRetrieval(float[] sims, int rows, int cols, int k)
     {
@@ -21,11 +23,21 @@ internal sealed class RerankedRetrieval
         _sims = sims;
         _rows = rows;
         _cols = cols;
-        _k = k;
         var cells = new List<int>();
-        for (int q = 0; q < rows; q++) cells.AddRange(Top(q, cols, Math.Min(k, cols), c => q * cols + c));
-        for (int q = 0; q < cols; q++) cells.AddRange(Top(q, rows, Math.Min(k, rows), c => c * cols + q));
+        var starts = new List<int>();
+        for (int q = 0; q < rows; q++)
+        {
+            starts.Add(cells.Count);
+            cells.AddRange(Top(cols, Math.Min(k, cols), c => q * cols + c));
+        }
+        for (int q = 0; q < cols; q++)
+        {
+            starts.Add(cells.Count);
+            cells.AddRange(Top(rows, Math.Min(k, rows), c => c * cols + q));
+        }
+        starts.Add(cells.Count);
         _cells = cells.ToArray();
+        _starts = starts.ToArray();
         ImageRows = _cells.Select(c => (long)(c / cols)).ToArray();
         TextRows = _cells.Select(c => (long)(c % cols)).ToArray();
     }
@@ -36,37 +48,41 @@ internal sealed class RerankedRetrieval
     /// <summary>The text of each pair to score with the head.</summary>
     public long[] TextRows { get; }
 
-    private IEnumerable<int> Top(int query, int candidates, int k, Func<int, int> cell) =>
-        Enumerable.Range(0, candidates).Select(cell).OrderByDescending(at => _sims[at]).Take(k);
+    // The k best cells of one query, and any further ones tied with the k-th.
+    private IEnumerable<int> Top(int candidates, int k, Func<int, int> cell)
+    {
+        var sorted = Enumerable.Range(0, candidates).Select(cell).OrderByDescending(at => _sims[at]).ToArray();
+        float kth = _sims[sorted[k - 1]];
+        return sorted.TakeWhile((at, i) => i < k || _sims[at] == kth);
+    }
 
     /// <summary>Recalls after re-ranking with the head's <paramref name="logits"/> (one per pair of <see cref="ImageRows"/>).</summary>
     public RetrievalMetrics Metrics(bool[] relevant, float[] logits, double scale, double weight)
     {
         if (logits.Length != _cells.Length) throw new ArgumentException($"{logits.Length} match logits for {_cells.Length} pairs");
-        int kI2t = Math.Min(_k, _cols), kT2i = Math.Min(_k, _rows);
-        var i2t = Reordered(0, _rows, kI2t, logits, scale, weight);
-        var t2i = Reordered(_rows * kI2t, _cols, kT2i, logits, scale, weight);
+        var i2t = Reordered(0, _rows, logits, scale, weight);
+        var t2i = Reordered(_rows, _cols, logits, scale, weight);
         return new RetrievalMetrics(
             RetrievalMetrics.Ranks(i2t, relevant, _rows, _cols, transpose: false),
             RetrievalMetrics.Ranks(t2i, relevant, _rows, _cols, transpose: true));
     }
 
-    // A copy of the similarities where each query's top k score 2 + (k − position after re-ranking): above every cosine.
-    private float[] Reordered(int offset, int queries, int k, float[] logits, double scale, double weight)
+    // A copy of the similarities where each query's top cells score 2 + (their count − how many of them score higher
+    // after re-ranking): above every cosine, in the new order, ties kept.
+    private float[] Reordered(int firstQuery, int queries, float[] logits, double scale, double weight)
     {
         var adjusted = (float[])_sims.Clone();
-        var order = new int[k];
-        var scores = new double[k];
-        for (int q = 0; q < queries; q++)
+        for (int q = firstQuery; q < firstQuery + queries; q++)
         {
-            int first = offset + q * k;
-            for (int j = 0; j < k; j++)
+            int first = _starts[q], n = _starts[q + 1] - first;
+            var scores = new double[n];
+            for (int j = 0; j < n; j++) scores[j] = scale * _sims[_cells[first + j]] + weight * logits[first + j];
+            for (int j = 0; j < n; j++)
             {
-                order[j] = j;
-                scores[j] = scale * _sims[_cells[first + j]] + weight * logits[first + j];
+                int higher = 0;
+                for (int i = 0; i < n; i++) if (scores[i] > scores[j]) higher++;
+                adjusted[_cells[first + j]] = 2 + n - higher;
             }
-            Array.Sort(order, (a, b) => scores[b].CompareTo(scores[a]) is var c && c != 0 ? c : a.CompareTo(b));
-            for (int position = 0; position < k; position++) adjusted[_cells[first + order[position]]] = 2 + k - position;
         }
         return adjusted;
     }
