@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 data="${1:-/tmp/mlx-data/emoji-captions}"
 out="${2:-$root/build/bench/crossmodal}"
-epochs="${EPOCHS:-30}"
+epochs="${EPOCHS:-24}"
 # One torch thread: on the shared 2-core machine two threads per process slowed training ~20x under load.
 export MLEXT_NUM_THREADS="${THREADS:-1}"
 mkdir -p "$out"

@@ -20,8 +20,8 @@ public sealed class CrossModalEncoderOptions
     /// <summary>The size of the shared embedding space (default 128).</summary>
     public int EmbeddingDim { get; set; } = 128;
 
-    /// <summary>Images are decoded and resized to ImageSize x ImageSize RGB (default 64).</summary>
-    public int ImageSize { get; set; } = 64;
+    /// <summary>Images are decoded and resized to ImageSize x ImageSize RGB (default 32).</summary>
+    public int ImageSize { get; set; } = 32;
 
     /// <summary>CNN: channels of the first stage, doubled at each further stage (default 32).</summary>
     public int CnnWidth { get; set; } = 32;
@@ -68,18 +68,18 @@ public sealed class CrossModalEncoderOptions
     public int VocabularySize { get; set; } = 1000;
 
     /// <summary>
-    /// The most tokens per caption, [BOS] and [EOS] included (default 32). Longer captions are truncated: their first
+    /// The most tokens per caption, [BOS] and [EOS] included (default 48). Longer captions are truncated: their first
     /// MaxTokens − 2 tokens are kept, and the trainer logs how many captions were cut.
     /// </summary>
-    public int MaxTokens { get; set; } = 32;
+    public int MaxTokens { get; set; } = 48;
 
     /// <summary>Whether captions are lower-cased (default true). NFKC and white-space collapsing always apply.</summary>
     public bool Lowercase { get; set; } = true;
 
     // ---- training -------------------------------------------------------------------------------
 
-    /// <summary>The most epochs (default 20).</summary>
-    public int Epochs { get; set; } = 20;
+    /// <summary>The most epochs (default 24).</summary>
+    public int Epochs { get; set; } = 24;
 
     /// <summary>Pairs per micro-batch; each batch's other pairs are its negatives (default 64).</summary>
     public int BatchSize { get; set; } = 64;
@@ -90,8 +90,8 @@ public sealed class CrossModalEncoderOptions
     /// </summary>
     public int AccumulationSteps { get; set; } = 1;
 
-    /// <summary>The peak AdamW learning rate (default 1e-3).</summary>
-    public double LearningRate { get; set; } = 1e-3;
+    /// <summary>The peak AdamW learning rate (default 2e-3).</summary>
+    public double LearningRate { get; set; } = 2e-3;
 
     /// <summary>AdamW's decoupled weight decay (default 0.05).</summary>
     public double WeightDecay { get; set; } = 0.05;
@@ -111,8 +111,8 @@ public sealed class CrossModalEncoderOptions
     /// <summary>The fraction of pairs held out to measure recall for early stopping (default 0.1; 0 turns validation off).</summary>
     public double ValidationFraction { get; set; } = 0.1;
 
-    /// <summary>Validations without improvement of the validation recall before training stops (default 5; 0: never stop early).</summary>
-    public int EarlyStoppingPatience { get; set; } = 5;
+    /// <summary>Validations without improvement of the validation recall before training stops (default 6; 0: never stop early).</summary>
+    public int EarlyStoppingPatience { get; set; } = 6;
 
     /// <summary>Gradients are clipped to this global norm (default 1; 0: no clipping).</summary>
     public double MaxGradNorm { get; set; } = 1.0;
