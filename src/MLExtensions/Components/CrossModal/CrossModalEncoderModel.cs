@@ -103,25 +103,15 @@ public sealed class CrossModalEncoderModel : ITransformer
             features = null;
             return EmbedImages(paths);
         }
-        var tokens = new List<Tensor>();
-        try
+        var embeddings = EmbedWithFeatures(paths.Count, (start, count) =>
         {
-            var embeddings = EmbedInBatches(paths.Count, (start, count) =>
-            {
-                using var pixels = ImageInputs.Decode(paths.Skip(start).Take(count).ToArray(), Options.ImageSize, start);
-                using var input = ImageInputs.ToInput(pixels, Device);
-                var (e, t) = Network.EncodeImagesWithTokens(input);
-                tokens.Add(t.Cpu().DetachFromDisposeScope());
-                return e;
-            });
-            using var scope = torch.NewDisposeScope();
-            features = new FusionFeatures(tokens.Count == 0 ? torch.Zeros([0, 1, 1]) : torch.Cat(tokens, 0), null);
-            return embeddings;
-        }
-        finally
-        {
-            foreach (var t in tokens) t.Dispose();
-        }
+            using var pixels = ImageInputs.Decode(paths.Skip(start).Take(count).ToArray(), Options.ImageSize, start);
+            using var input = ImageInputs.ToInput(pixels, Device);
+            var (e, t) = Network.EncodeImagesWithTokens(input);
+            return (e, t, null);
+        }, out var f);
+        features = f;
+        return embeddings;
     }
 
     /// <summary>Text embeddings and, for a model with a fusion head, the text tokens and ids (null otherwise).</summary>
@@ -135,28 +125,40 @@ public sealed class CrossModalEncoderModel : ITransformer
         }
         // Each batch is encoded as EmbedTexts does (same embeddings); tokens and ids are then padded to MaxTokens so that
         // the blocks of the batches stack.
+        var embeddings = EmbedWithFeatures(texts.Count, (start, count) =>
+        {
+            var ids = CaptionInputs.Encode(Tokenizer, texts.Skip(start).Take(count).ToArray(), Device, out _, start);
+            var (e, t) = Network.EncodeTextsWithTokens(ids);
+            long missing = Options.MaxTokens - ids.Size(1);
+            if (missing > 0)
+            {
+                t = torch.Cat([t, torch.Zeros([count, missing, t.Size(2)], t.DType, t.Device)], 1);
+                ids = torch.Cat([ids, torch.Zeros([count, missing], ids.DType, ids.Device)], 1);
+            }
+            return (e, t, ids);
+        }, out var f);
+        features = f;
+        return embeddings;
+    }
+
+    // Embeddings in batches (as EmbedInBatches) and each batch's fusion inputs, stacked on the CPU.
+    private Tensor EmbedWithFeatures(int rows, Func<int, int, (Tensor Embedding, Tensor Tokens, Tensor? Ids)> embed, out FusionFeatures features)
+    {
         var tokens = new List<Tensor>();
         var ids = new List<Tensor>();
         try
         {
-            var embeddings = EmbedInBatches(texts.Count, (start, count) =>
+            var embeddings = EmbedInBatches(rows, (start, count) =>
             {
-                var batchIds = CaptionInputs.Encode(Tokenizer, texts.Skip(start).Take(count).ToArray(), Device, out _, start);
-                var (e, t) = Network.EncodeTextsWithTokens(batchIds);
-                long missing = Options.MaxTokens - batchIds.Size(1);
-                if (missing > 0)
-                {
-                    t = torch.Cat([t, torch.Zeros([count, missing, t.Size(2)], t.DType, t.Device)], 1);
-                    batchIds = torch.Cat([batchIds, torch.Zeros([count, missing], batchIds.DType, batchIds.Device)], 1);
-                }
+                var (e, t, i) = embed(start, count);
                 tokens.Add(t.Cpu().DetachFromDisposeScope());
-                ids.Add(batchIds.Cpu().DetachFromDisposeScope());
+                if (i is not null) ids.Add(i.Cpu().DetachFromDisposeScope());
                 return e;
             });
             using var scope = torch.NewDisposeScope();
             features = tokens.Count == 0
                 ? new FusionFeatures(torch.Zeros([0, 1, 1]), torch.Zeros([0, 1], ScalarType.Int64))
-                : new FusionFeatures(torch.Cat(tokens, 0), torch.Cat(ids, 0));
+                : new FusionFeatures(torch.Cat(tokens, 0), ids.Count == 0 ? null : torch.Cat(ids, 0));
             return embeddings;
         }
         finally
