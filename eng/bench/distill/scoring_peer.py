@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Scoring throughput of scikit-learn's MLPClassifier (Debian python3-sklearn) on a CSV, for a side-by-side with
 `mlext evaluate`: an MLP of the given hidden widths behind a StandardScaler (the same arithmetic as the pack's
-classifier: standardise, Linear+ReLU per hidden layer, Linear, softmax), fitted briefly on TRAIN (scoring cost does not
-depend on the weights' values), then predict_proba over SCORE in batches of BATCH rows (the batch size of the CLI's
+classifier: standardise, Linear+ReLU per hidden layer, Linear, softmax), fitted briefly on the first 2000 rows of TRAIN
+(scoring cost does not depend on the weights' values), then predict_proba over SCORE in batches of BATCH rows (the batch size of the CLI's
 streaming verbs), after a warm-up pass, repeated for at least 0.5 s; and over the whole array in one call.
 Prints one JSON line. Usage: scoring_peer.py TRAIN SCORE HIDDEN [BATCH=4096]"""
 import csv
@@ -45,7 +45,7 @@ batch = int(sys.argv[4]) if len(sys.argv) > 4 else 4096
 xtr, ytr = load(train)
 x, _ = load(score_csv)
 warnings.simplefilter("ignore", ConvergenceWarning)
-model = make_pipeline(StandardScaler(), MLPClassifier(hidden, max_iter=3, random_state=0)).fit(xtr, ytr)
+model = make_pipeline(StandardScaler(), MLPClassifier(hidden, max_iter=3, random_state=0)).fit(xtr[:2000], ytr[:2000])
 mlp = model[-1]
 weights = int(sum(w.size for w in mlp.coefs_) + sum(b.size for b in mlp.intercepts_))
 print(json.dumps({"impl": "sklearn MLPClassifier.predict_proba", "hidden": list(hidden), "weights": weights, "rows": len(x),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MLExtensions.Data;
 
@@ -50,6 +51,7 @@ public static class ClassifierData
     }
 
     /// <summary>Whether every value is finite (x - x is 0 exactly for finite x, NaN otherwise), a vector at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first call: skip the unoptimised JIT tier
     private static bool AllFinite(ReadOnlySpan<float> span)
     {
         int i = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using MLExtensions.Data;
 using MLExtensions.Model;
@@ -122,6 +123,7 @@ public sealed class NeuralClassifierModel : ITransformer
     }
 
     /// <summary>The index of the largest value of each row of <paramref name="values"/> (the first one on ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first call: skip the unoptimised JIT tier
     internal static void ArgMaxRows(ReadOnlySpan<float> values, int width, Span<long> result)
     {
         for (int r = 0; r < result.Length; r++)
