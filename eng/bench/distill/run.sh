@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Distillation report: for each data set, a large-MLP teacher; then, for each seed, the student architecture trained
 # alone, the same student trained alone on the training rows plus the transfer rows with their true labels (an
-# augmentation control), and the distilled student without and with an unlabelled transfer set; scikit-learn peers;
+# augmentation control), the distilled student without and with an unlabelled transfer set, and the distilled student
+# on the augmented (labelled) rows, to compare with that control; scikit-learn peers;
 # and the scoring side-by-side of the student with scikit-learn's MLP of the same widths (scoring.sh).
 # Every student run has the same epoch cap and early-stopping patience; hyper-parameters (student widths, T, alpha,
 # transfer set) were chosen on the validation split (10 % of train.csv), never on test.csv.
 # Data: /tmp/mlx-data/{digits,letters} built by ../shared/datasets/prep-all.sh (not part of this repository).
 # Usage: eng/bench/distill/run.sh [DATASET...]   (default: digits letters)
 # REUSE=1 keeps a teacher.zip already trained by an earlier run of this script (same command).
+# KINDS="..." runs only those student kinds (alone alone-augmented distilled distilled-transfer distilled-augmented)
+# and PEERS=0 skips scikit-learn and the scoring side by side; APPEND=1 appends to the result files.
 # Output: build/bench/distill/results.jsonl, build/bench/distill/scoring.jsonl and markdown tables on stdout.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 data="${MLX_DATA:-/tmp/mlx-data}"
 out="$root/build/bench/distill"; mkdir -p "$out"
-results="$out/results.jsonl"; : >"$results"
-scoring="$out/scoring.jsonl"; : >"$scoring"
+results="$out/results.jsonl"; scoring="$out/scoring.jsonl"
+[ -n "${APPEND:-}" ] || { : >"$results"; : >"$scoring"; }
+kinds=" ${KINDS:-alone alone-augmented distilled distilled-transfer distilled-augmented} "
 mlext="$root/eng/mlext"
 here="$root/eng/bench/distill"
 datasets=("$@"); [ ${#datasets[@]} -gt 0 ] || datasets=(digits letters)
@@ -56,18 +60,22 @@ for ds in "${datasets[@]}"; do
   echo "[$ds] teacher MLP [$teacher_hidden]" >&2
   [ -n "${REUSE:-}" ] && [ -f "$d/teacher.zip" ] || "$mlext" classifier train --train "$train" --out "$d/teacher.zip" --hidden "$teacher_hidden" \
     --dropout 0.3 --epochs 60 --patience 8 --seed 1 >"$d/teacher.log" 2>&1
-  record "$ds" teacher - "$d/teacher.zip"
+  [ -n "${APPEND:-}" ] || record "$ds" teacher - "$d/teacher.zip"
   for seed in "${seeds[@]}"; do
-    echo "[$ds] seed $seed: student [$student_hidden] alone, alone + labelled noisy copies, distilled, distilled + transfer set" >&2
-    "$mlext" classifier train --train "$train" --out "$d/alone-$seed.zip" --hidden "$student_hidden" --dropout 0 \
-      --epochs $epochs --patience $patience --lr $lr --seed "$seed" >"$d/alone-$seed.log" 2>&1
-    record "$ds" alone "$seed" "$d/alone-$seed.zip"
-    "$mlext" classifier train --train "$d/train-augmented.csv" --out "$d/alone-augmented-$seed.zip" --hidden "$student_hidden" --dropout 0 \
-      --epochs $epochs --patience $patience --lr $lr --seed "$seed" >"$d/alone-augmented-$seed.log" 2>&1
-    record "$ds" alone-augmented "$seed" "$d/alone-augmented-$seed.zip"
-    for kind in distilled distilled-transfer; do
-      extra=(); [ "$kind" = distilled-transfer ] && extra=(--transfer "$d/transfer.csv")
-      "$mlext" distill --teacher "$d/teacher.zip" --train "$train" "${extra[@]}" --out "$d/$kind-$seed.zip" --hidden "$student_hidden" \
+    echo "[$ds] seed $seed: student [$student_hidden]:$kinds" >&2
+    for kind in alone alone-augmented; do
+      [[ "$kinds" == *" $kind "* ]] || continue
+      rows="$train"; [ "$kind" = alone-augmented ] && rows="$d/train-augmented.csv"
+      "$mlext" classifier train --train "$rows" --out "$d/$kind-$seed.zip" --hidden "$student_hidden" --dropout 0 \
+        --epochs $epochs --patience $patience --lr $lr --seed "$seed" >"$d/$kind-$seed.log" 2>&1
+      record "$ds" "$kind" "$seed" "$d/$kind-$seed.zip"
+    done
+    for kind in distilled distilled-transfer distilled-augmented; do
+      [[ "$kinds" == *" $kind "* ]] || continue
+      rows="$train"; extra=()
+      [ "$kind" = distilled-transfer ] && extra=(--transfer "$d/transfer.csv")
+      [ "$kind" = distilled-augmented ] && rows="$d/train-augmented.csv"
+      "$mlext" distill --teacher "$d/teacher.zip" --train "$rows" "${extra[@]}" --out "$d/$kind-$seed.zip" --hidden "$student_hidden" \
         --temperature $temperature --alpha $alpha --epochs $epochs --patience $patience --lr $lr --seed "$seed" \
         --test "$test" --report-out "$d/$kind-$seed-report.json" >"$d/$kind-$seed.log" 2>&1
       record "$ds" "$kind" "$seed" "$d/$kind-$seed.zip"
@@ -75,6 +83,7 @@ for ds in "${datasets[@]}"; do
         "$ds" "$kind" "$seed" "$d/$kind-$seed-report.json" >>"$results"
     done
   done
+  [ "${PEERS:-1}" = 0 ] && continue
   echo "[$ds] scikit-learn peers" >&2
   /usr/bin/python3 "$here/sklearn_peers.py" "$ds" "$train" "$test" "$student_hidden" "$teacher_hidden" >>"$results"
   echo "[$ds] scoring side by side: student vs scikit-learn's MLP [$student_hidden]" >&2
