@@ -5,7 +5,8 @@
 # on the augmented (labelled) rows, to compare with that control; scikit-learn peers;
 # and the scoring side-by-side of the student with scikit-learn's MLP of the same widths (scoring.sh).
 # Every student run has the same epoch cap and early-stopping patience; hyper-parameters (student widths, T, alpha,
-# transfer set) were chosen on the validation split (10 % of train.csv), never on test.csv.
+# transfer set) were chosen on the validation split (10 % of train.csv), never on test.csv (the noisy copies include
+# copies of the validation rows, which favours transfer-set runs on validation; see BENCHMARKS.md).
 # Data: /tmp/mlx-data/{digits,letters} built by ../shared/datasets/prep-all.sh (not part of this repository).
 # Usage: eng/bench/distill/run.sh [DATASET...]   (default: digits letters)
 # REUSE=1 keeps a teacher.zip already trained by an earlier run of this script (same command).
