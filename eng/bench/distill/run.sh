@@ -12,6 +12,8 @@
 # REUSE=1 keeps a teacher.zip already trained by an earlier run of this script (same command).
 # KINDS="..." runs only those student kinds (alone alone-augmented distilled distilled-transfer distilled-augmented)
 # and PEERS=0 skips scikit-learn and the scoring side by side; APPEND=1 appends to the result files.
+# ENSEMBLE=N distils from N teachers (the teacher command with seeds 1..N, soft targets averaged); the distilled kinds
+# are then recorded as "ensemble<N>-<kind>".
 # Output: build/bench/distill/results.jsonl, build/bench/distill/scoring.jsonl and markdown tables on stdout.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -62,6 +64,12 @@ for ds in "${datasets[@]}"; do
   [ -n "${REUSE:-}" ] && [ -f "$d/teacher.zip" ] || "$mlext" classifier train --train "$train" --out "$d/teacher.zip" --hidden "$teacher_hidden" \
     --dropout 0.3 --epochs 60 --patience 8 --seed 1 >"$d/teacher.log" 2>&1
   [ -n "${APPEND:-}" ] || record "$ds" teacher - "$d/teacher.zip"
+  teachers="$d/teacher.zip"; prefix=""
+  for t in $(seq 2 "${ENSEMBLE:-1}"); do
+    [ -n "${REUSE:-}" ] && [ -f "$d/teacher-$t.zip" ] || "$mlext" classifier train --train "$train" --out "$d/teacher-$t.zip" \
+      --hidden "$teacher_hidden" --dropout 0.3 --epochs 60 --patience 8 --seed "$t" >"$d/teacher-$t.log" 2>&1
+    teachers="$teachers,$d/teacher-$t.zip"; prefix="ensemble${ENSEMBLE}-"
+  done
   for seed in "${seeds[@]}"; do
     echo "[$ds] seed $seed: student [$student_hidden]:$kinds" >&2
     for kind in alone alone-augmented; do
@@ -76,12 +84,13 @@ for ds in "${datasets[@]}"; do
       rows="$train"; extra=()
       [ "$kind" = distilled-transfer ] && extra=(--transfer "$d/transfer.csv")
       [ "$kind" = distilled-augmented ] && rows="$d/train-augmented.csv"
-      "$mlext" distill --teacher "$d/teacher.zip" --train "$rows" "${extra[@]}" --out "$d/$kind-$seed.zip" --hidden "$student_hidden" \
+      name="$prefix$kind"
+      "$mlext" distill --teacher "$teachers" --train "$rows" "${extra[@]}" --out "$d/$name-$seed.zip" --hidden "$student_hidden" \
         --temperature $temperature --alpha $alpha --epochs $epochs --patience $patience --lr $lr --seed "$seed" \
-        --test "$test" --report-out "$d/$kind-$seed-report.json" >"$d/$kind-$seed.log" 2>&1
-      record "$ds" "$kind" "$seed" "$d/$kind-$seed.zip"
+        --test "$test" --report-out "$d/$name-$seed-report.json" >"$d/$name-$seed.log" 2>&1
+      record "$ds" "$name" "$seed" "$d/$name-$seed.zip"
       /usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[4])); j.update(dataset=sys.argv[1], model="report "+sys.argv[2], seed=int(sys.argv[3])); print(json.dumps(j))' \
-        "$ds" "$kind" "$seed" "$d/$kind-$seed-report.json" >>"$results"
+        "$ds" "$name" "$seed" "$d/$name-$seed-report.json" >>"$results"
     done
   done
   [ "${PEERS:-1}" = 0 ] && continue
