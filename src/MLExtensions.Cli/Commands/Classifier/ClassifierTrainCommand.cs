@@ -11,40 +11,19 @@ internal static class ClassifierTrainCommand
     public static Command Create()
     {
         var train = new Option<FileInfo>("--train") { Description = "Training CSV (header, label column, numeric features)", Required = true };
-        var label = new Option<string>("--label") { Description = "Label column", DefaultValueFactory = _ => "label" };
         var output = new Option<FileInfo>("--out") { Description = "Where to save the model zip", Required = true };
-        var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated", DefaultValueFactory = _ => "256,256" };
-        var dropout = new Option<double>("--dropout") { Description = "Dropout after each hidden layer", DefaultValueFactory = _ => 0.1 };
-        var batchNorm = new Option<bool>("--batch-norm") { Description = "Batch normalisation after each hidden layer" };
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => 60 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Rows per step", DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 1e-3 };
-        var wd = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 1e-4 };
-        var validation = new Option<double>("--validation-fraction") { Description = "Share of rows held out for early stopping", DefaultValueFactory = _ => 0.1 };
-        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => 10 };
-        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+        var mlp = new MlpCliOptions(new NeuralClassifierOptions(), "Hidden layer widths, comma-separated");
         var test = new Option<FileInfo?>("--test") { Description = "Optional test CSV: prints accuracy and scoring rows/s" };
         var cmd = new Command("train", "Train a neural (MLP) classifier on a CSV and save it as a model zip");
-        foreach (var o in new Option[] { train, label, output, hidden, dropout, batchNorm, epochs, batchSize, lr, wd, validation, patience, seed, test })
-            cmd.Options.Add(o);
+        cmd.Options.Add(train);
+        cmd.Options.Add(output);
+        mlp.AddTo(cmd);
+        cmd.Options.Add(test);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
-            var ctx = CliContext.Create(p.GetValue(seed));
-            var labelName = p.GetValue(label)!;
-            var options = new NeuralClassifierOptions
-            {
-                LabelColumnName = labelName,
-                HiddenSizes = ClassifierCsv.ParseSizes(p.GetValue(hidden), "--hidden"),
-                Dropout = p.GetValue(dropout),
-                BatchNorm = p.GetValue(batchNorm),
-                Epochs = p.GetValue(epochs),
-                BatchSize = p.GetValue(batchSize),
-                LearningRate = p.GetValue(lr),
-                WeightDecay = p.GetValue(wd),
-                ValidationFraction = p.GetValue(validation),
-                EarlyStoppingPatience = p.GetValue(patience),
-                Seed = p.GetValue(seed),
-            };
+            var ctx = CliContext.Create(p.GetValue(mlp.Seed));
+            var options = mlp.Read(p, new NeuralClassifierOptions());
+            var labelName = options.LabelColumnName;
             var data = ClassifierCsv.Load(ctx, p.GetValue(train)!.FullName, labelName);
             var trainer = ctx.NeuralClassifier(options);
             var clock = Stopwatch.StartNew();

@@ -19,48 +19,32 @@ internal static class DistillCommand
         var train = new Option<FileInfo>("--train") { Description = "Training CSV (labels optional per row)", Required = true };
         var transfer = new Option<FileInfo?>("--transfer") { Description = "Unlabelled transfer CSV (same features; trains on soft targets only)" };
         var output = new Option<FileInfo>("--out") { Description = "Where to save the student zip", Required = true };
-        var label = new Option<string>("--label") { Description = "Label column", DefaultValueFactory = _ => "label" };
-        var hidden = new Option<string>("--hidden") { Description = "Student hidden widths, comma-separated", DefaultValueFactory = _ => "64" };
         var temperature = new Option<double>("--temperature") { Description = "Softening temperature T", DefaultValueFactory = _ => 4 };
         var alpha = new Option<double>("--alpha") { Description = "Weight of the soft term on labelled rows", DefaultValueFactory = _ => 0.9 };
         var hint = new Option<double>("--hint-weight") { Description = "Weight of the hint loss on the last hidden layers (0: off)", DefaultValueFactory = _ => 0 };
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => 100 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Rows per step", DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 3e-3 };
-        var wd = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 1e-4 };
-        var validation = new Option<double>("--validation-fraction") { Description = "Share of training rows held out", DefaultValueFactory = _ => 0.1 };
-        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => 15 };
-        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var test = new Option<FileInfo?>("--test") { Description = "Test CSV for the report (default: the validation rows)" };
         var reportOut = new Option<FileInfo?>("--report-out") { Description = "Write the report as JSON here" };
+        var mlp = new MlpCliOptions(new DistilledStudentOptions(), "Student hidden widths, comma-separated");
         var cmd = new Command("distill", "Distil one or more teacher classifiers (or a column of their outputs) into a small, fast student");
-        foreach (var o in new Option[] { teacher, teacherColumn, teacherKind, train, transfer, output, label, hidden, temperature, alpha, hint, epochs, batchSize, lr, wd, validation, patience, seed, test, reportOut })
+        foreach (var o in new Option[] { teacher, teacherColumn, teacherKind, train, transfer, output, temperature, alpha, hint })
             cmd.Options.Add(o);
+        mlp.AddTo(cmd);
+        cmd.Options.Add(test);
+        cmd.Options.Add(reportOut);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
-            var ctx = CliContext.Create(p.GetValue(seed));
-            var labelName = p.GetValue(label)!;
+            var ctx = CliContext.Create(p.GetValue(mlp.Seed));
             var column = p.GetValue(teacherColumn);
             var paths = (p.GetValue(teacher) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (paths.Length == 0 == (column is null))
                 throw new ArgumentException("give either --teacher a.zip[,b.zip] or --teacher-column NAME");
-            var options = new DistilledStudentOptions
-            {
-                LabelColumnName = labelName,
-                TeacherColumnName = column,
-                TeacherColumnKind = p.GetValue(teacherKind),
-                HiddenSizes = ClassifierCsv.ParseSizes(p.GetValue(hidden), "--hidden"),
-                Temperature = p.GetValue(temperature),
-                Alpha = p.GetValue(alpha),
-                HintWeight = p.GetValue(hint),
-                Epochs = p.GetValue(epochs),
-                BatchSize = p.GetValue(batchSize),
-                LearningRate = p.GetValue(lr),
-                WeightDecay = p.GetValue(wd),
-                ValidationFraction = p.GetValue(validation),
-                EarlyStoppingPatience = p.GetValue(patience),
-                Seed = p.GetValue(seed),
-            };
+            var options = mlp.Read(p, new DistilledStudentOptions());
+            options.TeacherColumnName = column;
+            options.TeacherColumnKind = p.GetValue(teacherKind);
+            options.Temperature = p.GetValue(temperature);
+            options.Alpha = p.GetValue(alpha);
+            options.HintWeight = p.GetValue(hint);
+            var labelName = options.LabelColumnName;
             var teachers = new List<ITransformer>();
             try
             {

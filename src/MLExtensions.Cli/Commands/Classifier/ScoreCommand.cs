@@ -28,26 +28,13 @@ internal static class ScoreCommand
             var featureColumn = ClassifierCsv.FeatureColumnOf(modelPath);
             using var loaded = ModelFile.Load(modelPath, ctx);
             long rows = 0;
-            IEnumerable<DataBatch> Output()
-            {
-                foreach (var (batch, firstRow) in ClassifierCsv.Stream(ctx, p.GetValue(input)!.FullName, labelName, featureColumn))
-                {
-                    var scored = Transform(loaded, batch, firstRow);
-                    var score = scored.GetColumn<FloatVectorColumn>("Score");
-                    var columns = new List<DataColumn>();
-                    if (scored.TryGetColumn(labelName, out var l)) columns.Add(l);
-                    columns.Add(scored["PredictedLabel"]);
-                    columns.Add(new FloatVectorColumn("Score", score.Values, score.Size,
-                        score.SlotNames?.Select(s => "Score." + s).ToArray()));
-                    rows += batch.RowCount;
-                    yield return new DataBatch(columns);
-                }
-            }
+            var batches = ClassifierCsv.Stream(ctx, p.GetValue(input)!.FullName, labelName, featureColumn)
+                .Select(item => { rows += item.Batch.RowCount; return item; });
             var outPath = p.GetValue(output)!.FullName;
             var temp = outPath + ".partial";
             try
             {
-                CsvDataWriter.Write(temp, Output());
+                CsvDataWriter.Write(temp, Output(loaded, batches, labelName));
                 File.Move(temp, outPath, overwrite: true);
             }
             finally
@@ -58,6 +45,24 @@ internal static class ScoreCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// The output batches (label when present, PredictedLabel, Score.&lt;class&gt;) of <paramref name="input"/>, produced
+    /// lazily: each input batch is read only when the previous output batch has been consumed.
+    /// </summary>
+    internal static IEnumerable<DataBatch> Output(ITransformer model, IEnumerable<(DataBatch Batch, long FirstRow)> input, string labelName)
+    {
+        foreach (var (batch, firstRow) in input)
+        {
+            var scored = Transform(model, batch, firstRow);
+            var score = scored.GetColumn<FloatVectorColumn>("Score");
+            var columns = new List<DataColumn>();
+            if (scored.TryGetColumn(labelName, out var l)) columns.Add(l);
+            columns.Add(scored["PredictedLabel"]);
+            columns.Add(new FloatVectorColumn("Score", score.Values, score.Size, score.SlotNames?.Select(s => "Score." + s).ToArray()));
+            yield return new DataBatch(columns);
+        }
     }
 
     /// <summary>Scores one batch under no-grad and a dispose scope; classifier models number rows from <paramref name="firstRow"/> in errors.</summary>

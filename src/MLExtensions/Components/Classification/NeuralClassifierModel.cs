@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using MLExtensions.Data;
 using MLExtensions.Model;
@@ -90,26 +91,50 @@ public sealed class NeuralClassifierModel : ITransformer
     public DataBatch Transform(DataBatch input) => Transform(input, 0);
 
     /// <summary>Like <see cref="Transform(DataBatch)"/>; <paramref name="firstRow"/> offsets row numbers in error messages.</summary>
+    /// <remarks>
+    /// Per chunk of <see cref="ScoringChunk"/> rows: one copy of the features into a tensor, the forward pass and the
+    /// softmax, one copy of the probabilities straight into the output column; the arg-max is taken on the host.
+    /// </remarks>
     public DataBatch Transform(DataBatch input, long firstRow)
     {
         ArgumentNullException.ThrowIfNull(input);
         var features = ClassifierData.RequireFeatures(input, FeatureColumnName, InputSize, FeatureSlotNames, firstRow);
-        int n = input.RowCount, c = Labels.Count;
+        int n = input.RowCount, c = Labels.Count, d = InputSize;
         var scores = new float[(long)n * c];
         var predicted = new long[n];
-        using var noGrad = torch.NoGrad();
-        for (int start = 0; start < n; start += ScoringChunk)
+        var device = Network.Device;
+        using (torch.NoGrad())
         {
-            int count = Math.Min(ScoringChunk, n - start);
-            using var scope = torch.NewDisposeScope();
-            var x = ((FloatVectorColumn)features.Slice(start, count)).ToTensor(Network.Device);
-            var probs = Logits(x).Softmax(1).Cpu().Contiguous();
-            probs.ToArray<float>().CopyTo(scores.AsSpan(start * c, count * c));
-            probs.Argmax(1).ToArray<long>().CopyTo(predicted.AsSpan(start, count));
+            Network.Eval();
+            for (int start = 0; start < n; start += ScoringChunk)
+            {
+                int count = Math.Min(ScoringChunk, n - start);
+                using var scope = torch.NewDisposeScope();
+                var x = TensorConversions.FromHost(features.Values.Span.Slice(start * d, count * d), [count, d], device);
+                var probs = Network.Forward(x).Softmax(1);
+                if (probs.Device.Type != DeviceType.CPU) probs = probs.Cpu();
+                probs.Contiguous().CopyTo(scores.AsSpan(start * c, count * c));
+            }
         }
+        ArgMaxRows(scores, c, predicted);
         return input.Append(
             new FloatVectorColumn("Score", scores, c, Labels.Labels),
             new KeyColumn("PredictedLabel", predicted, Labels.Labels));
+    }
+
+    /// <summary>The index of the largest value of each row of <paramref name="values"/> (the first one on ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first call: skip the unoptimised JIT tier
+    internal static void ArgMaxRows(ReadOnlySpan<float> values, int width, Span<long> result)
+    {
+        for (int r = 0; r < result.Length; r++)
+        {
+            var row = values.Slice(r * width, width);
+            int best = 0;
+            float max = row[0];
+            for (int k = 1; k < row.Length; k++)
+                if (row[k] > max) { max = row[k]; best = k; }
+            result[r] = best;
+        }
     }
 
     /// <inheritdoc />

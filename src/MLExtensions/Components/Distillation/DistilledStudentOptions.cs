@@ -1,3 +1,5 @@
+using MLExtensions.Components.Classification;
+
 namespace MLExtensions.Components.Distillation;
 
 /// <summary>What a precomputed teacher column holds.</summary>
@@ -10,15 +12,12 @@ public enum TeacherOutputKind
     Probabilities,
 }
 
-/// <summary>Options of <see cref="DistilledStudent"/>.</summary>
-public sealed class DistilledStudentOptions
+/// <summary>
+/// Options of <see cref="DistilledStudent"/>. Defaults of the shared options: hidden 64; no dropout; at most 100 epochs;
+/// learning rate 3e-3; early-stopping patience 15. The validation split takes training rows only, never transfer rows.
+/// </summary>
+public sealed class DistilledStudentOptions() : MlpTrainingOptions([64], dropout: 0, epochs: 100, learningRate: 3e-3, patience: 15)
 {
-    /// <summary>The float-vector column of features (default "Features").</summary>
-    public string FeatureColumnName { get; set; } = "Features";
-
-    /// <summary>The label column (default "Label"). Rows with an empty or NaN label, and a data set without the column, train on soft targets alone.</summary>
-    public string LabelColumnName { get; set; } = "Label";
-
     /// <summary>
     /// A column of precomputed teacher outputs (offline distillation: no teacher model at training time), or null to
     /// use teacher models. Its slot names, when present, are the class names.
@@ -34,15 +33,6 @@ public sealed class DistilledStudentOptions
     /// <summary>The weight of the soft (teacher) term on labelled rows; 1 - Alpha weighs the label's cross-entropy (default 0.9).</summary>
     public double Alpha { get; set; } = 0.9;
 
-    /// <summary>Hidden layer widths of the student (default 64).</summary>
-    public int[] HiddenSizes { get; set; } = [64];
-
-    /// <summary>Student dropout (default 0).</summary>
-    public double Dropout { get; set; }
-
-    /// <summary>Whether the student's hidden layers use batch normalisation (default false).</summary>
-    public bool BatchNorm { get; set; }
-
     /// <summary>
     /// Weight of the hint loss: the MSE between a student hidden layer, mapped by a learned linear projection, and a
     /// teacher hidden layer (default 0: off). Needs a <see cref="Classification.NeuralClassifierModel"/> teacher (the first one is used).
@@ -55,41 +45,11 @@ public sealed class DistilledStudentOptions
     /// <summary>The student hidden layer that gives the hint (negative counts from the last; default -1).</summary>
     public int StudentHintLayer { get; set; } = -1;
 
-    /// <summary>The most passes over the training rows (default 100).</summary>
-    public int Epochs { get; set; } = 100;
-
-    /// <summary>Rows per training step (default 128).</summary>
-    public int BatchSize { get; set; } = 128;
-
-    /// <summary>AdamW learning rate (default 3e-3).</summary>
-    public double LearningRate { get; set; } = 3e-3;
-
-    /// <summary>AdamW decoupled weight decay (default 1e-4).</summary>
-    public double WeightDecay { get; set; } = 1e-4;
-
-    /// <summary>Share of the training rows (not the transfer rows) held out to pick the best epoch and to report on (default 0.1).</summary>
-    public double ValidationFraction { get; set; } = 0.1;
-
-    /// <summary>Epochs without a better validation accuracy before training stops (default 15; 0 disables early stopping).</summary>
-    public int EarlyStoppingPatience { get; set; } = 15;
-
-    /// <summary>Seed of initialisation, shuffling and the validation split; null takes one from the context.</summary>
-    public int? Seed { get; set; }
-
-    internal void Validate()
+    internal override void Validate()
     {
-        if (string.IsNullOrEmpty(FeatureColumnName)) throw new ArgumentException("FeatureColumnName is empty");
-        if (string.IsNullOrEmpty(LabelColumnName)) throw new ArgumentException("LabelColumnName is empty");
+        base.Validate();
         if (!(Temperature > 0) || double.IsInfinity(Temperature)) throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "Temperature must be positive");
         if (Alpha is < 0 or > 1 || double.IsNaN(Alpha)) throw new ArgumentOutOfRangeException(nameof(Alpha), Alpha, "Alpha lies in [0, 1]");
-        if (HiddenSizes is null || HiddenSizes.Any(h => h < 1)) throw new ArgumentException("HiddenSizes must be positive widths");
-        if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout lies in [0, 1)");
         if (HintWeight < 0) throw new ArgumentOutOfRangeException(nameof(HintWeight), HintWeight, "HintWeight must not be negative");
-        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1");
-        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive");
-        if (WeightDecay < 0) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must not be negative");
-        if (ValidationFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction lies in [0, 1)");
-        if (EarlyStoppingPatience < 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must not be negative");
     }
 }
