@@ -5,7 +5,8 @@ namespace MLExtensions.Components.LinkPrediction;
 /// <summary>
 /// The filtered ranking protocol on an undirected graph: for a test edge (u, v), v is ranked among all nodes by the
 /// scores of (u, ·) ("tail") and u among all nodes by the scores of (v, ·) ("head"); the other known neighbours of
-/// the query node (edges of the given sets, either direction) are removed from the candidates; ties get the mean rank
+/// the query node (edges of the given sets, either direction) and the query node itself are removed from the
+/// candidates; ties get the mean rank
 /// (<see cref="FilteredRankingEvaluator"/>'s rule).
 /// </summary>
 internal sealed class GraphLinkRanker
@@ -40,8 +41,10 @@ internal sealed class GraphLinkRanker
             using var scope = torch.NewDisposeScope();
             var u = Ids(sources, start, n, z.Device);
             var v = Ids(targets, start, n, z.Device);
-            var uKnown = Enumerable.Range(start, n).Select(i => NeighboursOf(sources[i])).ToArray();
-            var vKnown = Enumerable.Range(start, n).Select(i => NeighboursOf(targets[i])).ToArray();
+            // The query node itself is no candidate either (unless the test edge is a self-loop): with a dot product it
+            // would usually win, which says nothing about the graph.
+            var uKnown = Enumerable.Range(start, n).Select(i => NeighboursOf(sources[i]).Append(sources[i]).ToArray()).ToArray();
+            var vKnown = Enumerable.Range(start, n).Select(i => NeighboursOf(targets[i]).Append(targets[i]).ToArray()).ToArray();
             FilteredRankingEvaluator.RankBatch(network.ScoreAll(z, u), v, uKnown, targets.AsSpan(start, n), tailRanks.AsSpan(start, n));
             FilteredRankingEvaluator.RankBatch(network.ScoreAll(z, v), u, vKnown, sources.AsSpan(start, n), headRanks.AsSpan(start, n));
         }
