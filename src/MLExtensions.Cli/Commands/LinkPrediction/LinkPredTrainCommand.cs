@@ -37,10 +37,11 @@ internal static class LinkPredTrainCommand
         var layers = new Option<int?>("--encoder-layers") { Description = $"Encoder layers (rgcn-*, compgcn*: default {d.EncoderLayers}; graphsage/gcn: {g.Layers})" };
         var bases = new Option<int>("--encoder-bases") { Description = "R-GCN bases, or blocks with --block-diagonal", DefaultValueFactory = _ => d.EncoderBases };
         var blockDiagonal = new Option<bool>("--block-diagonal") { Description = "R-GCN block-diagonal decomposition instead of bases" };
+        var denseUpdates = new Option<bool>("--dense-updates") { Description = "ns without encoder: update the whole entity table each step instead of only the rows the batch touches" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var cmd = new Command("train", "Train a link predictor on triples (or on a homogeneous graph's edges with graphsage/gcn); saves a model zip with its id maps");
         foreach (var o in new Option[] { train, edges, nodeFeatures, idColumn, valid, output, model, decoder, dim, epochs, batch, lr, weightDecay, loss, smoothing,
-                                         negatives, temperature, margin, regularizer, regWeight, patience, validateEvery, validMax, layers, bases, blockDiagonal, seed })
+                                         negatives, temperature, margin, regularizer, regWeight, patience, validateEvery, validMax, layers, bases, blockDiagonal, denseUpdates, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -74,6 +75,7 @@ internal static class LinkPredTrainCommand
                 },
                 LabelSmoothing = p.GetValue(smoothing), NegativesPerPositive = p.GetValue(negatives) ?? d.NegativesPerPositive,
                 AdversarialTemperature = p.GetValue(temperature) ?? d.AdversarialTemperature, Margin = p.GetValue(margin),
+                RowwiseEntityUpdates = !p.GetValue(denseUpdates),
                 Regularization = p.GetValue(regularizer)!.ToLowerInvariant() switch
                 {
                     "n3" => KgeRegularization.N3, "l2" => KgeRegularization.L2, "none" => KgeRegularization.None,
