@@ -37,11 +37,12 @@ internal static class LinkPredTrainCommand
         var layers = new Option<int?>("--encoder-layers") { Description = $"Encoder layers (rgcn-*, compgcn*: default {d.EncoderLayers}; graphsage/gcn: {g.Layers})" };
         var bases = new Option<int>("--encoder-bases") { Description = "R-GCN bases, or blocks with --block-diagonal", DefaultValueFactory = _ => d.EncoderBases };
         var blockDiagonal = new Option<bool>("--block-diagonal") { Description = "R-GCN block-diagonal decomposition instead of bases" };
+        var coldStart = new Option<double>("--cold-start-fraction") { Description = "graphsage/gcn: fraction of nodes that receive no messages in each step (teaches scoring from features alone)", DefaultValueFactory = _ => g.ColdStartFraction };
         var denseUpdates = new Option<bool>("--dense-updates") { Description = "ns without encoder: update the whole entity table each step instead of only the rows the batch touches" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var cmd = new Command("train", "Train a link predictor on triples (or on a homogeneous graph's edges with graphsage/gcn); saves a model zip with its id maps");
         foreach (var o in new Option[] { train, edges, nodeFeatures, idColumn, valid, output, model, decoder, dim, epochs, batch, lr, weightDecay, loss, smoothing,
-                                         negatives, temperature, margin, regularizer, regWeight, patience, validateEvery, validMax, layers, bases, blockDiagonal, denseUpdates, seed })
+                                         negatives, temperature, margin, regularizer, regWeight, patience, validateEvery, validMax, layers, bases, blockDiagonal, coldStart, denseUpdates, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -56,6 +57,7 @@ internal static class LinkPredTrainCommand
                     NegativesPerPositive = p.GetValue(negatives) ?? g.NegativesPerPositive,
                     AdversarialTemperature = p.GetValue(temperature) ?? g.AdversarialTemperature,
                     EarlyStoppingPatience = p.GetValue(patience) ?? g.EarlyStoppingPatience, ValidateEveryEpochs = p.GetValue(validateEvery),
+                    ColdStartFraction = p.GetValue(coldStart),
                 };
                 return LinkPredGraph.Train(graphOptions, edgesFile, p.GetValue(nodeFeatures), p.GetValue(idColumn), p.GetValue(valid), p.GetValue(output)!, p.GetValue(seed));
             }

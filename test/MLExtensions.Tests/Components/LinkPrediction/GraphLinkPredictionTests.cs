@@ -48,8 +48,8 @@ public sealed class GraphLinkPredictionTests
         using var featuresOnly = model.WithNodes(g.UnseenFeatures);
         var cold = featuresOnly.Evaluate(g.UnseenTest, [g.Train, g.TransductiveTest], skipUnknown: false);
         Console.WriteLine($"{encoder}: unseen nodes from features alone: MRR {cold.Mrr:F3}, H@10 {cold.Both.HitsAt10:F3}");
-        // Weaker for GraphSAGE, which learns to lean on the neighbour mean that an isolated node lacks; still ≫ chance.
-        Assert.IsTrue(cold.Mrr > 0.02, $"features-only MRR {cold.Mrr:F3}");
+        // Weaker than with edges (GraphSAGE leans on the neighbour mean an isolated node lacks), still well above chance.
+        Assert.IsTrue(cold.Mrr > 0.04, $"features-only MRR {cold.Mrr:F3}");
     }
 
     [TestMethod]

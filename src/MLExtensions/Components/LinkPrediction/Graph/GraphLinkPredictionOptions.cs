@@ -27,6 +27,12 @@ public sealed class GraphLinkPredictionOptions
     /// </summary>
     public bool HideScoredEdges { get; set; } = true;
 
+    /// <summary>
+    /// Each step, this fraction of the nodes (drawn at random) receives no messages, so the model also learns to
+    /// score nodes from their own features alone, as it must for an unseen node given without edges (default 0.2; ignored without node features).
+    /// </summary>
+    public double ColdStartFraction { get; set; } = 0.2;
+
     /// <summary>Maximum epochs (default 100).</summary>
     public int Epochs { get; set; } = 100;
     /// <summary>Positive edges per step (default 512).</summary>
@@ -52,6 +58,7 @@ public sealed class GraphLinkPredictionOptions
         if (LearningRate <= 0) throw new ArgumentException($"LearningRate must be positive (got {LearningRate})");
         if (NegativesPerPositive < 1) throw new ArgumentException($"NegativesPerPositive must be at least 1 (got {NegativesPerPositive})");
         if (AdversarialTemperature < 0) throw new ArgumentException($"AdversarialTemperature must not be negative (got {AdversarialTemperature})");
+        if (ColdStartFraction is < 0 or >= 1) throw new ArgumentException($"ColdStartFraction must be in [0, 1) (got {ColdStartFraction})");
         if (ValidateEveryEpochs < 1) throw new ArgumentException($"ValidateEveryEpochs must be at least 1 (got {ValidateEveryEpochs})");
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"EarlyStoppingPatience must not be negative (got {EarlyStoppingPatience})");
         if (EvaluationBatchSize < 1) throw new ArgumentException($"EvaluationBatchSize must be at least 1 (got {EvaluationBatchSize})");

@@ -117,6 +117,11 @@ public sealed class GraphLinkPredictionTrainer : IEstimator<GraphLinkPredictionM
                 var weight = torch.Ones([2L * m], device: device);
                 if (o.HideScoredEdges)
                     weight = weight.IndexPut_([torch.Cat([rowIds, rowIds + m])], torch.Zeros([2L * n], device: device));
+                if (o.ColdStartFraction > 0 && x != null)
+                {
+                    var cold = torch.Rand([graph.NodeCount], generator, device: device).Lt(o.ColdStartFraction);
+                    weight = weight.MaskedFill(cold.IndexSelect(0, dst), 0.0);
+                }
                 var z = network.Embed(x, src, dst, weight);
                 var u = src.IndexSelect(0, rowIds);
                 var v = dst.IndexSelect(0, rowIds);
