@@ -70,17 +70,11 @@ public sealed class EdgeList
         var lines = new List<long>();
         var seen = new HashSet<(string, string)>();
         int dropped = 0;
-        long lineNo = 0;
-        string? line;
-        while ((line = reader.ReadLine()) != null)
+        foreach (var (lineNo, line, f) in TriplesTsvReader.TabSeparatedLines(reader))
         {
-            lineNo++;
-            if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var f = line.Split('\t');
             if (f.Length != 2)
                 throw new DataLoadException(source, lineNo, null,
-                    $"expected 2 tab-separated fields (source, target), found {f.Length}: '{(line.Length <= 80 ? line : line[..77] + "...")}'");
+                    $"expected 2 tab-separated fields (source, target), found {f.Length}: '{TriplesTsvReader.Shorten(line)}'");
             if (string.IsNullOrWhiteSpace(f[0])) throw new DataLoadException(source, lineNo, "source", "the source node is empty");
             if (string.IsNullOrWhiteSpace(f[1])) throw new DataLoadException(source, lineNo, "target", "the target node is empty");
             if (seen.Contains((f[1], f[0])) || !seen.Add((f[0], f[1]))) { dropped++; continue; }
