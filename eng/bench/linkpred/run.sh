@@ -3,7 +3,7 @@
 #   1. the DistMult 1-N training step, MLExtensions trainer vs python3-torch (same data, batch, loss, optimizer);
 #   2. a short DistMult training run (negative sampling) through the CLI, then filtered evaluation on the test split;
 #   3. the negative-sampling step with row-wise vs dense entity updates, alternated;
-#   4. the longer DistMult run (13 epochs at most, early stopping on validation MRR), then the test split.
+#   4. the longer DistMult (13 epochs at most) and ComplEx (8 at most) runs, early stopping on validation MRR, then the test split.
 # The homogeneous-graph figures (GraphSAGE/GCN on the digits k-NN graph) come from eng/bench/linkpred/graph.sh.
 # Usage: eng/bench/linkpred/run.sh [DATA_DIR]   (threads: MLEXT_NUM_THREADS, default 1 here)
 set -euo pipefail
@@ -29,3 +29,8 @@ done
   --valid-max 1000 --seed 1
 "$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-distmult-long.zip" --test "$data/test.txt" \
   --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-distmult-long-test.json"
+"$root/eng/mlext" linkpred train --train "$data/train.txt" --valid "$data/valid.txt" --out "$out/wn18rr-complex-long.zip" \
+  --model complex --loss ns --negatives 32 --dim 100 --batch-size 1024 --lr 0.02 --epochs 8 --validate-every 1 --patience 3 \
+  --valid-max 1000 --seed 1
+"$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-complex-long.zip" --test "$data/test.txt" \
+  --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-complex-long-test.json"
