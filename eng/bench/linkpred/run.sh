@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Short-run link-prediction figures on WN18RR (../shared/data/wn18rr; not part of a user's clone):
 #   1. the DistMult 1-N training step, MLExtensions trainer vs python3-torch (same data, batch, loss, optimizer);
-#   2. a short DistMult training run (negative sampling) through the CLI, then filtered evaluation on the test split.
+#   2. a short DistMult training run (negative sampling) through the CLI, then filtered evaluation on the test split;
+#   3. the negative-sampling step with row-wise vs dense entity updates, alternated;
+#   4. the longer DistMult (13 epochs at most) and ComplEx (8 at most) runs, early stopping on validation MRR, then the test split.
+# The homogeneous-graph figures (GraphSAGE/GCN on the digits k-NN graph) come from eng/bench/linkpred/graph.sh.
 # Usage: eng/bench/linkpred/run.sh [DATA_DIR]   (threads: MLEXT_NUM_THREADS, default 1 here)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -16,3 +19,18 @@ dotnet "$root/eng/bench/linkpred/LinkPredBench/bin/Release/net10.0/linkpred-benc
   --model distmult --loss ns --negatives 16 --dim 64 --batch-size 1024 --lr 0.05 --epochs 2 --valid-max 300 --seed 1
 "$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-distmult.zip" --test "$data/test.txt" \
   --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-distmult-test.json"
+bench="$root/eng/bench/linkpred/LinkPredBench/bin/Release/net10.0/linkpred-bench.dll"
+for pair in 1 2; do
+  for mode in ns-dense ns; do dotnet "$bench" "$data" --mode "$mode" --steps 16; done
+  for mode in ns ns-dense; do dotnet "$bench" "$data" --mode "$mode" --steps 16; done
+done
+"$root/eng/mlext" linkpred train --train "$data/train.txt" --valid "$data/valid.txt" --out "$out/wn18rr-distmult-long.zip" \
+  --model distmult --loss ns --negatives 32 --dim 200 --batch-size 1024 --lr 0.02 --epochs 13 --validate-every 1 --patience 3 \
+  --valid-max 1000 --seed 1
+"$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-distmult-long.zip" --test "$data/test.txt" \
+  --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-distmult-long-test.json"
+"$root/eng/mlext" linkpred train --train "$data/train.txt" --valid "$data/valid.txt" --out "$out/wn18rr-complex-long.zip" \
+  --model complex --loss ns --negatives 32 --dim 100 --batch-size 1024 --lr 0.02 --epochs 8 --validate-every 1 --patience 3 \
+  --valid-max 1000 --seed 1
+"$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-complex-long.zip" --test "$data/test.txt" \
+  --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-complex-long-test.json"

@@ -8,6 +8,8 @@ internal static class BuiltInComponents
     [
         (Components.LinkPrediction.LinkPredictionModel.ComponentName, Components.LinkPrediction.LinkPredictionModel.ComponentVersion,
          Components.LinkPrediction.LinkPredictionModel.Load),
+        (Components.LinkPrediction.GraphLinkPredictionModel.ComponentName, Components.LinkPrediction.GraphLinkPredictionModel.ComponentVersion,
+         Components.LinkPrediction.GraphLinkPredictionModel.Load),
         (Components.CrossModal.CrossModalEncoderModel.ComponentName, Components.CrossModal.CrossModalEncoderModel.ComponentVersion, Components.CrossModal.CrossModalEncoderModel.Load),
         (Components.Classification.NeuralClassifier.ComponentName, Components.Classification.NeuralClassifier.ComponentVersion, Components.Classification.NeuralClassifierModel.Load),
         (Components.Distillation.DistilledStudent.ComponentName, Components.Distillation.DistilledStudent.ComponentVersion, Components.Classification.NeuralClassifierModel.Load),

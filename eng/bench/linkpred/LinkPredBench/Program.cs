@@ -1,7 +1,8 @@
-// Times the DistMult 1-N training step of LinkPredictionTrainer on WN18RR's training split: the real trainer runs,
+// Times the DistMult training step of LinkPredictionTrainer on WN18RR's training split: the real trainer runs,
 // its progress reports give the elapsed time at known steps, and the run is cancelled once enough steps are timed.
-// The first reported step (warm-up) is excluded. Compare with torch_distmult_peer.py (same step in python3-torch).
-// Usage: linkpred-bench DATA_DIR [--dim 200] [--batch 512] [--steps 10]
+// The first reported step (warm-up) is excluded. Compare with torch_distmult_peer.py (same 1-N step in python3-torch).
+// --mode 1-n (default), ns (negative sampling, row-wise entity updates) or ns-dense (negative sampling, dense AdamW).
+// Usage: linkpred-bench DATA_DIR [--mode 1-n|ns|ns-dense] [--dim 200] [--batch 512] [--negatives 32] [--steps 10]
 using System.Globalization;
 using MLExtensions;
 using MLExtensions.Components.LinkPrediction;
@@ -14,12 +15,17 @@ int Arg(string name, int fallback)
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
-int dim = Arg("--dim", 200), batch = Arg("--batch", 512), steps = Arg("--steps", 10);
+int modeAt = Array.IndexOf(args, "--mode");
+string mode = modeAt >= 0 && modeAt + 1 < args.Length ? args[modeAt + 1] : "1-n";
+if (mode is not ("1-n" or "ns" or "ns-dense")) throw new ArgumentException($"--mode must be 1-n, ns or ns-dense, not '{mode}'");
+int dim = Arg("--dim", 200), batch = Arg("--batch", mode == "1-n" ? 512 : 1024), steps = Arg("--steps", 10), negatives = Arg("--negatives", 32);
 
 var train = TriplesTsvReader.Read(Path.Combine(data, "train.txt"));
 var options = new LinkPredictionOptions
 {
-    Model = KgeModelKind.DistMult, Mode = LinkPredictionTrainingMode.OneToN, Dim = dim, BatchSize = batch, Epochs = 1,
+    Model = KgeModelKind.DistMult, Dim = dim, BatchSize = batch, Epochs = 1,
+    Mode = mode == "1-n" ? LinkPredictionTrainingMode.OneToN : LinkPredictionTrainingMode.NegativeSampling,
+    NegativesPerPositive = negatives, RowwiseEntityUpdates = mode == "ns",
     LearningRate = 3e-3, LabelSmoothing = 0.1, Regularization = KgeRegularization.N3, RegularizationWeight = 1e-3,
 };
 var marks = new List<(long Step, TimeSpan Elapsed)>();
@@ -41,7 +47,7 @@ var (s0, t0) = marks[0];
 var (s1, t1) = marks[^1];
 double msPerStep = (t1 - t0).TotalMilliseconds / (s1 - s0);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"MLExtensions ({torch.Version()}), {torch.NumThreads} threads: batch {batch}, dim {dim}: {msPerStep:F1} ms/step over steps {s0 + 1}..{s1}"));
+    $"MLExtensions ({torch.Version()}), {torch.NumThreads} threads, {mode}{(mode == "1-n" ? "" : $" ({negatives} negatives)")}: batch {batch}, dim {dim}: {msPerStep:F1} ms/step over steps {s0 + 1}..{s1}"));
 
 sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
 {

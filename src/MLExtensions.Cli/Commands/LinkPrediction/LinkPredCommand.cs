@@ -7,7 +7,7 @@ internal static class LinkPredCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("linkpred", "Knowledge-graph link prediction: train a KGE model on head<TAB>relation<TAB>tail triples, evaluate, predict top-k links");
+        var cmd = new Command("linkpred", "Link prediction: a KGE model on head<TAB>relation<TAB>tail triples, or GraphSAGE/GCN on source<TAB>target edges with node features; train, evaluate, predict top-k links");
         cmd.Subcommands.Add(LinkPredTrainCommand.Create());
         cmd.Subcommands.Add(LinkPredEvaluateCommand.Create());
         cmd.Subcommands.Add(LinkPredPredictCommand.Create());

@@ -56,6 +56,11 @@ public sealed class LinkPredictionOptions
     public double LabelSmoothing { get; set; } = 0.1;
     /// <summary>Negatives per positive with negative sampling (default 64).</summary>
     public int NegativesPerPositive { get; set; } = 64;
+    /// <summary>
+    /// With negative sampling and no encoder, update only the entity rows each step touches (<see cref="RowwiseAdamW"/>)
+    /// instead of the whole table (default true).
+    /// </summary>
+    public bool RowwiseEntityUpdates { get; set; } = true;
     /// <summary>Self-adversarial temperature α (default 1; 0 = uniform weights).</summary>
     public double AdversarialTemperature { get; set; } = 1.0;
 

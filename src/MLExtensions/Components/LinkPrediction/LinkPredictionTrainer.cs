@@ -90,11 +90,14 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
         try
         {
             if (device != Device.CPU) network.To(device);
-            using var optimizer = new AdamW(network.Parameters(), o.LearningRate, weightDecay: o.WeightDecay);
+            bool rowwise = o.Mode == LinkPredictionTrainingMode.NegativeSampling && o.RowwiseEntityUpdates && network.Encoder is null;
+            using var entityOptimizer = rowwise ? new RowwiseAdamW(network.EntityWeight, o.LearningRate, o.WeightDecay) : null;
+            using var optimizer = new AdamW(network.NamedParameters().Where(p => !rowwise || p.Name != "entity").Select(p => p.Parameter),
+                                            o.LearningRate, weightDecay: o.WeightDecay);
             using var generator = new Generator(unchecked((ulong)_context.NextSeed()), device);
             var step = o.Mode == LinkPredictionTrainingMode.OneToN
                 ? OneToNSteps(network, trainIndex, maps, device)
-                : NegativeSamplingSteps(network, trainIds, generator, device);
+                : NegativeSamplingSteps(network, trainIds, generator, device, entityOptimizer);
 
             var loopOptions = new TrainingLoopOptions
             {
@@ -175,7 +178,9 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
     }
 
     // Negative sampling: every training triple against K corruptions, shuffled each epoch.
-    private EpochSteps NegativeSamplingSteps(KgeModel network, TripleIds train, Generator generator, Device device)
+    // With a row-wise optimizer the batch scores against a leaf copy of the rows it touches, whose gradient then
+    // updates just those rows; the optimizer step for them happens here (the dense optimizer steps the rest).
+    private EpochSteps NegativeSamplingSteps(KgeModel network, TripleIds train, Generator generator, Device device, RowwiseAdamW? rowwise)
     {
         var o = Options;
         var order = Enumerable.Range(0, train.Count).ToArray();
@@ -191,6 +196,24 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
             var r = Ids(rows.Select(i => train.Relations[i]).ToArray(), device);
             var t = Ids(rows.Select(i => train.Tails[i]).ToArray(), device);
             var (nh, nr, nt) = sampler.Sample(h, r, t);
+            if (rowwise != null)
+            {
+                // Local ids: positions among the distinct entities of the batch (positives and negatives).
+                var all = torch.Cat([h, t, nh.Flatten(), nt.Flatten()]);
+                var (ids, inverse) = RowwiseAdamW.Unique(all);
+                Tensor touched;
+                using (torch.NoGrad()) touched = network.EntityWeight.IndexSelect(0, ids);
+                touched.RequiresGrad_();
+                long b = n, nk = nh.Shape.Aggregate(1L, (x, y) => x * y);
+                var lh = inverse.Narrow(0, 0, b); var lt = inverse.Narrow(0, b, b);
+                var lnh = inverse.Narrow(0, 2 * b, nk).View(nh.Shape); var lnt = inverse.Narrow(0, 2 * b + nk, nk).View(nt.Shape);
+                var sparseTotal = loss.Compute(network.ScoreTriplesOn(touched, lh, r, lt), network.ScoreTriplesOn(touched, lnh, nr, lnt));
+                var sparsePenalty = KgeRegularizer.Penalty(o.Regularization, o.RegularizationWeight, network.FactorsOn(touched, torch.Cat([lh, lt]), r), n);
+                if (sparsePenalty != null) sparseTotal = sparseTotal + sparsePenalty;
+                sparseTotal.Backward();
+                rowwise.Step(ids, touched.Grad!);
+                return sparseTotal.Item<float>();
+            }
             var total = loss.Compute(network.ScoreTriples(h, r, t), network.ScoreTriples(nh, nr, nt));
             var penalty = KgeRegularizer.Penalty(o.Regularization, o.RegularizationWeight,
                 network.Factors(torch.Cat([h, t]), r), n);

@@ -30,14 +30,8 @@ public static class TriplesTsvReader
         var lines = new List<long>();
         var firstSeen = new Dictionary<LabeledTriple, long>();
         int dropped = 0;
-        long lineNo = 0;
-        string? line;
-        while ((line = reader.ReadLine()) != null)
+        foreach (var (lineNo, line, fields) in TabSeparatedLines(reader))
         {
-            lineNo++;
-            if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var fields = line.Split('\t');
             if (fields.Length != 3)
                 throw new DataLoadException(source, lineNo, null,
                     $"expected 3 tab-separated fields (head, relation, tail), found {fields.Length}: '{Shorten(line)}'");
@@ -59,7 +53,20 @@ public static class TriplesTsvReader
         return new LabeledTriples(triples, source, lines, dropped);
     }
 
-    private static string FieldName(int i) => i switch { 0 => "head", 1 => "relation", _ => "tail" };
+    /// <summary>The non-blank lines of <paramref name="reader"/> (a trailing carriage return removed) with their 1-based numbers and tab-separated fields.</summary>
+    internal static IEnumerable<(long LineNumber, string Line, string[] Fields)> TabSeparatedLines(TextReader reader)
+    {
+        long lineNo = 0;
+        string? line;
+        while ((line = reader.ReadLine()) != null)
+        {
+            lineNo++;
+            if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
+            if (!string.IsNullOrWhiteSpace(line)) yield return (lineNo, line, line.Split('\t'));
+        }
+    }
 
-    private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
+    internal static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
+
+    private static string FieldName(int i) => i switch { 0 => "head", 1 => "relation", _ => "tail" };
 }

@@ -89,7 +89,7 @@ public sealed class FilteredRankingEvaluator
     }
 
     // scores [n, N]; target [n]; known[i]: true answers of query i (the target among them is kept as a candidate).
-    private static void RankBatch(Tensor scores, Tensor target, long[][] known, ReadOnlySpan<long> targets, Span<double> ranks)
+    internal static void RankBatch(Tensor scores, Tensor target, long[][] known, ReadOnlySpan<long> targets, Span<double> ranks)
     {
         int n = known.Length;
         var rows = new List<long>();

@@ -36,8 +36,11 @@ public abstract class KgeModel : Module
     /// <summary>The relation table.</summary>
     public Tensor RelationWeight => GetParameter("relation")!;
 
+    // Set while scoring against a table of just the rows a batch touches (row-wise updates): ids then index that table.
+    private Tensor? _rowTable;
+
     /// <summary>Entity rows for ids of any shape.</summary>
-    protected Tensor Entities(Tensor ids) => Functional.Embedding(EntityWeight, ids);
+    protected Tensor Entities(Tensor ids) => Functional.Embedding(_rowTable ?? EntityWeight, ids);
     /// <summary>Relation rows for ids of any shape.</summary>
     protected Tensor Relations(Tensor ids) => Functional.Embedding(RelationWeight, ids);
 
@@ -65,6 +68,24 @@ public abstract class KgeModel : Module
 
     /// <summary>Scores of (e, relation, tail) for every entity e: [B, EntityCount].</summary>
     public Tensor ScoreHeads(Tensor relations, Tensor tails) => ScoreHeads(EntityTable(), relations, tails);
+
+    /// <summary>
+    /// Scores of triples whose entity ids index <paramref name="rows"/> (a table of selected entity rows, for example
+    /// those a negative-sampling batch touches) instead of the whole entity table. Models without an encoder only.
+    /// </summary>
+    public Tensor ScoreTriplesOn(Tensor rows, Tensor heads, Tensor relations, Tensor tails)
+    {
+        if (Encoder != null) throw new InvalidOperationException("scoring against selected rows needs a model without an encoder");
+        return ScoreTriples(rows, heads, relations, tails);
+    }
+
+    /// <summary>The regulariser's factors (see <see cref="Factors"/>) with entity ids indexing <paramref name="rows"/>.</summary>
+    public IReadOnlyList<Tensor> FactorsOn(Tensor rows, Tensor entities, Tensor relations)
+    {
+        _rowTable = rows;
+        try { return Factors(entities, relations).ToList(); }
+        finally { _rowTable = null; }
+    }
 
     /// <summary>Triple scores against the entity representations <paramref name="table"/> [EntityCount, width].</summary>
     protected abstract Tensor ScoreTriples(Tensor table, Tensor heads, Tensor relations, Tensor tails);
