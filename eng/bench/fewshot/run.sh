@@ -102,3 +102,10 @@ for k in 1 5; do
   eng/mlext fewshot evaluate --model "$out/omni-fomaml.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
     --ways 5 --shots $k --queries 15 --episodes 200 --metrics-out "$out/omni-fomaml-5w${k}s.json"
 done
+for cfg in "maml 150" "reptile 300"; do
+  set -- $cfg
+  eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-$1.zip" --algorithm $1 --invert --rotations \
+    --ways 5 --shots 1 --queries 5 --episodes $2 --inner-steps 5 --inner-lr 0.4 --validate-every 0 --seed 1
+  eng/mlext fewshot evaluate --model "$out/omni-$1.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+    --ways 5 --shots 1,5 --queries 15 --episodes 200 --metrics-out "$out/omni-$1.json"
+done
