@@ -53,9 +53,12 @@ for k in 1 5; do /usr/bin/python3 eng/bench/fewshot/raw_nn.py --csv /tmp/mlx-dat
 # --auto-invert makes every image light-on-dark, so the same model reads glyphs and (inverted) Omniglot images.
 eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-protonet.zip" --auto-invert --rotations \
   --ways 20 --shots 1 --queries 5 --episodes 500 --lr-halving 250 --validate-every 125 --validation-episodes 100 --seed 1
+# SimpleShot: 300 mini-batches (barely trained with this many classes) and 2000 (halved every 1000).
 eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-simpleshot.zip" --algorithm simpleshot --auto-invert --rotations \
   --episodes 300 --validate-every 0 --seed 1
-for m in protonet simpleshot; do
+eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-simpleshot-2k.zip" --algorithm simpleshot --auto-invert --rotations \
+  --episodes 2000 --lr-halving 1000 --validate-every 0 --seed 1
+for m in protonet simpleshot simpleshot-2k; do
   eng/mlext fewshot evaluate --model "$out/glyphs-$m.zip" --data $GL/images_evaluation --ways 5,20 --shots 1,5 --queries 15 --episodes 600 \
     --metrics-out "$out/glyphs-$m-eval.json"
 done
@@ -71,7 +74,9 @@ eng/mlext fewshot train --train $GL/images_background $O/images_background_small
   --ways 20 --shots 1 --queries 5 --episodes 500 --lr-halving 250 --validate-every 125 --validation-episodes 100 --seed 1
 eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-simpleshot.zip" --algorithm simpleshot \
   --auto-invert --rotations --episodes 300 --validate-every 0 --seed 1
-for m in mix-protonet mix-simpleshot glyphs-protonet; do
+eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-simpleshot-2k.zip" --algorithm simpleshot \
+  --auto-invert --rotations --episodes 2000 --lr-halving 1000 --validate-every 0 --seed 1
+for m in mix-protonet mix-simpleshot mix-simpleshot-2k glyphs-protonet glyphs-simpleshot glyphs-simpleshot-2k; do
   for wg in "" "--within-group"; do
     eng/mlext fewshot evaluate --model "$out/$m.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" --ways 5,20 --shots 1,5 \
       --queries 15 --episodes 600 $wg --metrics-out "$out/$m-omni${wg:+-within}.json"
