@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Few-shot quality and speed report (BENCHMARKS.md, "FewShotClassifier" section).
 # Uses the shared data (not part of the repository): Omniglot small backgrounds unzipped to /tmp/mlx-data/omniglot,
-# /tmp/mlx-data/digits from ../shared/datasets/prep-all.sh.
+# /tmp/mlx-data/digits from ../shared/datasets/prep-all.sh, /tmp/mlx-data/glyphs from ../shared/datasets/prep-glyphs.sh.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
 out=${OUT:-/tmp/fs}
 mkdir -p "$out"
 O=/tmp/mlx-data/omniglot
+GL=/tmp/mlx-data/glyphs
 EVAL_GROUPS='Japanese_(katakana),Sanskrit,Tagalog'   # the alphabets of small2 that small1 lacks
 
 # Omniglot: train on images_background_small1 (rotations as classes), evaluate on the new alphabets of small2.
@@ -16,7 +17,7 @@ eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-pro
 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-simpleshot.zip" --algorithm simpleshot \
   --invert --rotations --episodes 300 --validate-every 0 --seed 1
 for m in protonet simpleshot; do
-  for cfg in "5 1" "5 5" "20 1"; do
+  for cfg in "5 1" "5 5" "20 1" "20 5"; do
     set -- $cfg
     for wg in "" "--within-group"; do
       eng/mlext fewshot evaluate --model "$out/omni-$m.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
@@ -24,7 +25,7 @@ for m in protonet simpleshot; do
     done
   done
 done
-for cfg in "5 1" "5 5" "20 1"; do
+for cfg in "5 1" "5 5" "20 1" "20 5"; do
   set -- $cfg
   for wg in "" "--within-group"; do
     /usr/bin/python3 eng/bench/fewshot/raw_nn.py --folder $O/images_background_small2 --groups "$EVAL_GROUPS" --invert --ways $1 --shots $2 $wg
@@ -32,15 +33,55 @@ for cfg in "5 1" "5 5" "20 1"; do
 done
 
 # Digits (feature vectors): train on classes 0-4, evaluate 5-way on classes 5-9.
+# Settings were chosen on held-out base classes only (eng/bench/fewshot/digits_select.sh: folds over 0-4).
+for sel in "raw" "pn-perfeature --standardise per-feature --episodes 1000" "pn-global --episodes 1000" "pn-none --standardise none --episodes 1000" \
+           "pn-cosine --distance cosine --episodes 1000" "pn-global-200 --episodes 200" "ss-perfeature --algorithm simpleshot --standardise per-feature --episodes 1000" \
+           "ss-global --algorithm simpleshot --episodes 1000"; do
+  eng/bench/fewshot/digits_select.sh $sel
+done
 for m in protonet simpleshot; do
-  eng/mlext fewshot train --train /tmp/mlx-data/digits/all.csv --label-column label --classes 0,1,2,3,4 --algorithm $m \
-    --ways 5 --shots 1 --queries 10 --episodes 1000 --validate-every 0 --out "$out/digits-$m.zip" --seed 1
-  for k in 1 5; do
-    eng/mlext fewshot evaluate --model "$out/digits-$m.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
-      --ways 5 --shots $k --queries 15 --episodes 600 --metrics-out "$out/digits-$m-5w${k}s.json"
+  for std in per-feature global; do
+    eng/mlext fewshot train --train /tmp/mlx-data/digits/all.csv --label-column label --classes 0,1,2,3,4 --algorithm $m --standardise $std \
+      --ways 5 --shots 1 --queries 10 --episodes 1000 --validate-every 0 --out "$out/digits-$m-$std.zip" --seed 1
+    eng/mlext fewshot evaluate --model "$out/digits-$m-$std.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
+      --ways 5 --shots 1,5 --queries 15 --episodes 600 --metrics-out "$out/digits-$m-$std.json"
   done
 done
 for k in 1 5; do /usr/bin/python3 eng/bench/fewshot/raw_nn.py --csv /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 --ways 5 --shots $k; done
+
+# glyphs: train on the 30 background alphabets (rotations as classes), evaluate on the 20 evaluation alphabets.
+# --auto-invert makes every image light-on-dark, so the same model reads glyphs and (inverted) Omniglot images.
+eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-protonet.zip" --auto-invert --rotations \
+  --ways 20 --shots 1 --queries 5 --episodes 500 --lr-halving 250 --validate-every 125 --validation-episodes 100 --seed 1
+# SimpleShot: 300 mini-batches (barely trained with this many classes) and 2000 (halved every 1000).
+eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-simpleshot.zip" --algorithm simpleshot --auto-invert --rotations \
+  --episodes 300 --validate-every 0 --seed 1
+eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-simpleshot-2k.zip" --algorithm simpleshot --auto-invert --rotations \
+  --episodes 2000 --lr-halving 1000 --validate-every 0 --seed 1
+for m in protonet simpleshot simpleshot-2k; do
+  eng/mlext fewshot evaluate --model "$out/glyphs-$m.zip" --data $GL/images_evaluation --ways 5,20 --shots 1,5 --queries 15 --episodes 600 \
+    --metrics-out "$out/glyphs-$m-eval.json"
+done
+for cfg in "5 1" "5 5" "20 1" "20 5"; do
+  set -- $cfg
+  /usr/bin/python3 eng/bench/fewshot/raw_nn.py --folder $GL/images_evaluation --ways $1 --shots $2
+done
+
+# Transfer: train on glyphs (background) + Omniglot images_background_small1 (two --train roots, mixed polarity), evaluate on
+# the Omniglot alphabets of small2 that small1 lacks (raw NN on them: the Omniglot loop above). The glyphs-only model is
+# evaluated there too.
+eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-protonet.zip" --auto-invert --rotations \
+  --ways 20 --shots 1 --queries 5 --episodes 500 --lr-halving 250 --validate-every 125 --validation-episodes 100 --seed 1
+eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-simpleshot.zip" --algorithm simpleshot \
+  --auto-invert --rotations --episodes 300 --validate-every 0 --seed 1
+eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-simpleshot-2k.zip" --algorithm simpleshot \
+  --auto-invert --rotations --episodes 2000 --lr-halving 1000 --validate-every 0 --seed 1
+for m in mix-protonet mix-simpleshot mix-simpleshot-2k glyphs-protonet glyphs-simpleshot glyphs-simpleshot-2k; do
+  for wg in "" "--within-group"; do
+    eng/mlext fewshot evaluate --model "$out/$m.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" --ways 5,20 --shots 1,5 \
+      --queries 15 --episodes 600 $wg --metrics-out "$out/$m-omni${wg:+-within}.json"
+  done
+done
 
 # Speed: the same ProtoNet episode and batched scoring, MLExtensions vs python3-torch, interleaved.
 dotnet build eng/bench/fewshot/FewShotBench -c Release -o build/fewshot-bench -v quiet
@@ -49,20 +90,27 @@ for i in 1 2; do
   /usr/bin/python3 eng/bench/fewshot/protonet_peer.py 2 20
 done
 
-# Gradient-based methods on digits.
+# Gradient-based methods on digits, with the former per-feature and the new global standardisation.
 for m in maml fomaml reptile; do
-  eng/mlext fewshot train --train /tmp/mlx-data/digits/all.csv --label-column label --classes 0,1,2,3,4 --algorithm $m \
-    --ways 5 --shots 1 --queries 10 --episodes 300 --inner-steps 5 --inner-lr 0.1 --validate-every 0 --out "$out/digits-$m.zip" --seed 1
-  for k in 1 5; do
-    eng/mlext fewshot evaluate --model "$out/digits-$m.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
-      --ways 5 --shots $k --queries 15 --episodes 300 --metrics-out "$out/digits-$m-5w${k}s.json"
+  for std in per-feature global; do
+    eng/mlext fewshot train --train /tmp/mlx-data/digits/all.csv --label-column label --classes 0,1,2,3,4 --algorithm $m --standardise $std \
+      --ways 5 --shots 1 --queries 10 --episodes 300 --inner-steps 5 --inner-lr 0.1 --validate-every 0 --out "$out/digits-$m-$std.zip" --seed 1
+    eng/mlext fewshot evaluate --model "$out/digits-$m-$std.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
+      --ways 5 --shots 1,5 --queries 15 --episodes 300 --metrics-out "$out/digits-$m-$std.json"
   done
 done
 
-# FOMAML on Omniglot (short run).
+# MAML (second order), FOMAML and Reptile on Omniglot (short runs).
 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-fomaml.zip" --algorithm fomaml --invert --rotations \
   --ways 5 --shots 1 --queries 5 --episodes 400 --inner-steps 5 --inner-lr 0.4 --validate-every 0 --seed 1
 for k in 1 5; do
   eng/mlext fewshot evaluate --model "$out/omni-fomaml.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
     --ways 5 --shots $k --queries 15 --episodes 200 --metrics-out "$out/omni-fomaml-5w${k}s.json"
+done
+for cfg in "maml 150" "reptile 300"; do
+  set -- $cfg
+  eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-$1.zip" --algorithm $1 --invert --rotations \
+    --ways 5 --shots 1 --queries 5 --episodes $2 --inner-steps 5 --inner-lr 0.4 --validate-every 0 --seed 1
+  eng/mlext fewshot evaluate --model "$out/omni-$1.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+    --ways 5 --shots 1,5 --queries 15 --episodes 200 --metrics-out "$out/omni-$1.json"
 done

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MLExtensions.Components.FewShot;
 using MLExtensions.Data;
 using MLExtensions.Model;
@@ -41,9 +42,16 @@ internal static class FewShotCommand
         var halving = Opt("--lr-halving", "Halve the learning rate every this many episodes", d.LearningRateHalvingEpisodes);
         var innerSteps = Opt("--inner-steps", "MAML/Reptile adaptation steps", d.InnerSteps);
         var innerLr = Opt("--inner-lr", "MAML/Reptile adaptation learning rate", d.InnerLearningRate);
+        var schedule = Opt("--schedule", "Learning-rate schedule: step|cosine|constant", "step");
+        var batchSize = Opt("--batch-size", "SimpleShot mini-batch size", d.BatchSize);
+        var cosineScale = Opt("--cosine-scale", "Factor on cosine similarities (--distance cosine)", d.CosineScale);
+        var convChannels = Opt("--conv-channels", "Conv-4 channels per block", d.ConvChannels);
+        var hidden = Opt("--hidden", "MLP encoder layer sizes, comma-separated (the last is the embedding)", string.Join(',', d.HiddenSizes));
+        var standardise = Opt("--standardise", "Feature standardisation of the MLP encoder: global|per-feature|none", "global");
         var imageSize = Opt("--image-size", "Image side in pixels", d.ImageSize);
         var grayscale = Opt("--grayscale", "Read images as one grey channel (false: RGB)", d.Grayscale);
         var invert = Opt("--invert", "Invert pixel values (dark strokes on white)", false);
+        var autoInvert = Opt("--auto-invert", "Invert each image whose border is mostly bright (mixes dark-on-light and light-on-dark folders)", false);
         var rotations = Opt("--rotations", "Rotations by 90/180/270 degrees as extra classes", false);
         var jitter = Opt("--jitter", "Small random affine jitter of training images", false);
         var withinGroup = Opt("--within-group", "Draw an episode's classes from one group (first path segment)", false);
@@ -55,8 +63,8 @@ internal static class FewShotCommand
         var groups = Opt<string?>("--groups", "Keep only classes of these groups (first path segment; comma-separated)", null);
         var seed = Opt("--seed", "Random seed", 1);
         var cmd = new Command("train", "Meta-train a few-shot model and save it");
-        foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, innerSteps, innerLr,
-                     imageSize, grayscale, invert, rotations, jitter, withinGroup, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
+        foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, schedule, batchSize,
+                     cosineScale, convChannels, hidden, standardise, innerSteps, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -71,8 +79,24 @@ internal static class FewShotCommand
                 },
                 Ways = p.GetValue(ways), Shots = p.GetValue(shots), Queries = p.GetValue(queries), Episodes = p.GetValue(episodes),
                 MetaBatchSize = p.GetValue(metaBatch), LearningRate = p.GetValue(lr), LearningRateHalvingEpisodes = p.GetValue(halving),
+                Schedule = p.GetValue(schedule)!.ToLowerInvariant() switch
+                {
+                    "step" => FewShotSchedule.Step,
+                    "cosine" => FewShotSchedule.Cosine,
+                    "constant" => FewShotSchedule.Constant,
+                    var x => throw new ArgumentException($"unknown schedule '{x}'; known: step, cosine, constant"),
+                },
+                BatchSize = p.GetValue(batchSize), CosineScale = p.GetValue(cosineScale), ConvChannels = p.GetValue(convChannels),
+                HiddenSizes = ParseCounts("--hidden", p.GetValue(hidden)!),
+                Standardisation = p.GetValue(standardise)!.ToLowerInvariant() switch
+                {
+                    "global" => FewShotStandardisation.Global,
+                    "per-feature" or "perfeature" => FewShotStandardisation.PerFeature,
+                    "none" => FewShotStandardisation.None,
+                    var x => throw new ArgumentException($"unknown standardisation '{x}'; known: global, per-feature, none"),
+                },
                 InnerSteps = p.GetValue(innerSteps), InnerLearningRate = p.GetValue(innerLr), ImageSize = p.GetValue(imageSize),
-                Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), Rotations = p.GetValue(rotations), AffineJitter = p.GetValue(jitter), WithinGroup = p.GetValue(withinGroup),
+                Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), AutoInvert = p.GetValue(autoInvert), Rotations = p.GetValue(rotations), AffineJitter = p.GetValue(jitter), WithinGroup = p.GetValue(withinGroup),
                 ValidationInterval = p.GetValue(validEvery), ValidationEpisodes = p.GetValue(validEpisodes), Patience = p.GetValue(patience),
                 LabelColumnName = p.GetValue(labelColumn)!,
             };
@@ -102,8 +126,8 @@ internal static class FewShotCommand
     {
         var model = new Option<FileInfo>("--model") { Description = "A model zip from fewshot train", Required = true };
         var data = new Option<string[]>("--data") { Description = "Labelled data: image folder(s) or CSV", Required = true, AllowMultipleArgumentsPerToken = true };
-        var ways = Opt("--ways", "N", 5);
-        var shots = Opt("--shots", "K", 1);
+        var ways = Opt("--ways", "N; a comma-separated list evaluates each (the data is embedded once)", "5");
+        var shots = Opt("--shots", "K; a comma-separated list evaluates each", "1");
         var queries = Opt("--queries", "Q", 15);
         var episodes = Opt("--episodes", "E", 600);
         var withinGroup = Opt("--within-group", "Classes of an episode from one group", false);
@@ -119,9 +143,17 @@ internal static class FewShotCommand
             using var m = ModelFile.Load<FewShotModel>(p.GetValue(model)!.FullName, ctx);
             var batch = FewShotData.Load(ctx, p.GetValue(data)!, m.Options, p.GetValue(classes), p.GetValue(groups));
             var clock = Stopwatch.StartNew();
-            var result = m.Evaluate(batch, p.GetValue(ways), p.GetValue(shots), p.GetValue(queries), p.GetValue(episodes), p.GetValue(withinGroup), p.GetValue(seed));
-            var json = result.ToJson();
-            json["seconds"] = clock.Elapsed.TotalSeconds;
+            var settings = (from n in ParseCounts("--ways", p.GetValue(ways)!) from k in ParseCounts("--shots", p.GetValue(shots)!) select (n, k)).ToList();
+            var results = m.Evaluate(batch, settings, p.GetValue(queries), p.GetValue(episodes), p.GetValue(withinGroup), p.GetValue(seed));
+            var seconds = clock.Elapsed.TotalSeconds;
+            JsonNode json;
+            if (results.Count == 1)
+            {
+                var one = results[0].ToJson();
+                one["seconds"] = seconds;
+                json = one;
+            }
+            else json = new JsonArray(results.Select(r => (JsonNode)r.ToJson()).ToArray());
             var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
             Console.WriteLine(text);
             if (p.GetValue(metrics) is { } f) File.WriteAllText(f.FullName, text + Environment.NewLine);
@@ -168,6 +200,17 @@ internal static class FewShotCommand
             return 0;
         }));
         return cmd;
+    }
+
+    // A comma-separated list of positive integers (e.g. "256,128" or "5,20").
+    private static int[] ParseCounts(string option, string text)
+    {
+        var counts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n
+                : throw new ArgumentException($"{option}: '{t}' is not a positive whole number (expected e.g. 5 or 5,20)"))
+            .ToArray();
+        return counts.Length > 0 ? counts : throw new ArgumentException($"{option}: no value given");
     }
 
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";

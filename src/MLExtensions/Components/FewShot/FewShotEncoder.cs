@@ -21,7 +21,7 @@ public abstract class FewShotEncoder : Module
     /// <summary>Creates the encoder the options describe for the given input.</summary>
     internal static FewShotEncoder Create(FewShotOptions o, bool image, int featureSize, Generator generator) =>
         image ? new Conv4Encoder(o.Grayscale ? 1 : 3, o.ConvChannels, o.ImageSize, generator)
-              : new MlpEncoder(featureSize, o.HiddenSizes, generator);
+              : new MlpEncoder(featureSize, o.HiddenSizes, generator) { Standardisation = o.Standardisation };
 
     /// <summary>He-normal initialisation for ReLU layers.</summary>
     protected static Tensor HeNormal(long[] shape, long fanIn, Generator generator) =>
@@ -105,13 +105,31 @@ public sealed class MlpEncoder : FewShotEncoder
     /// <inheritdoc />
     public override int EmbeddingSize => _embedding;
 
+    /// <summary>How <see cref="FitStandardisation"/> sets the scale (the fitted mean and scale are buffers, saved with the weights).</summary>
+    public FewShotStandardisation Standardisation { get; init; } = FewShotStandardisation.Global;
+
     /// <summary>Sets the input standardisation from training rows [N, inputs].</summary>
     public void FitStandardisation(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.NoGrad();
-        GetBuffer("input_mean")!.Copy_(x.Mean(0));
-        GetBuffer("input_std")!.Copy_(x.Std(0).ClampMin(1e-3));
+        var mean = GetBuffer("input_mean")!;
+        var std = GetBuffer("input_std")!;
+        switch (Standardisation)
+        {
+            case FewShotStandardisation.PerFeature:
+                mean.Copy_(x.Mean(0));
+                std.Copy_(x.Std(0).ClampMin(1e-3));
+                break;
+            case FewShotStandardisation.Global:
+                mean.Copy_(x.Mean(0));
+                std.Fill_(Math.Max(1e-3, (x - x.Mean(0)).Square().Mean().Sqrt().Item<float>()));
+                break;
+            default:
+                mean.Zero_();
+                std.Fill_(1.0);
+                break;
+        }
     }
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ namespace MLExtensions.Components.FewShot;
 
 /// <summary>
 /// Turns rows into encoder input: image paths are decoded, resized to ImageSize x ImageSize, made grey or RGB, scaled to
-/// [0, 1] and optionally inverted ([N, C, S, S]); feature vectors are taken as they are ([N, D]).
+/// [0, 1] and optionally inverted (always, or only those with a bright background) ([N, C, S, S]); feature vectors are taken as they are ([N, D]).
 /// </summary>
 public static class FewShotInput
 {
@@ -69,9 +69,19 @@ public static class FewShotInput
                 }
             }
             var x = torch.Stack(images).To(device).Permute(0, 3, 1, 2).Float() / 255.0;
+            if (o.AutoInvert) x = DarkBackground(x);
             if (o.Invert) x = 1.0 - x;
             return x.Contiguous().MoveToOuterDisposeScope();
         }
+    }
+
+    /// <summary>Inverts the images [N, C, H, W] in [0, 1] whose one-pixel border has a mean above 0.5.</summary>
+    internal static Tensor DarkBackground(Tensor x)
+    {
+        long h = x.Size(2), w = x.Size(3);
+        var border = torch.Cat([x.Narrow(2, 0, 1).Flatten(1), x.Narrow(2, h - 1, 1).Flatten(1), x.Narrow(3, 0, 1).Flatten(1), x.Narrow(3, w - 1, 1).Flatten(1)], 1);
+        var flip = border.Mean(1).Gt(0.5).Float().View(-1, 1, 1, 1);
+        return x + flip * (1.0 - x * 2.0);
     }
 
     /// <summary>The whole batch as encoder input, loaded in chunks.</summary>

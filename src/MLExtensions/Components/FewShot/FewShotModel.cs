@@ -8,7 +8,7 @@ namespace MLExtensions.Components.FewShot;
 
 /// <summary>
 /// A meta-trained few-shot model: an encoder (and, for SimpleShot, the base-class mean embedding). It becomes a
-/// classifier for new classes with <see cref="Adapt"/> and is measured with <see cref="Evaluate"/>; as a transformer it
+/// classifier for new classes with <see cref="Adapt"/> and is measured with <see cref="Evaluate(DataBatch, int, int, int, int, bool, int)"/>; as a transformer it
 /// appends the <c>Embedding</c> column.
 /// </summary>
 public sealed class FewShotModel : ITransformer
@@ -136,21 +136,35 @@ public sealed class FewShotModel : ITransformer
     /// Mean accuracy and 95 % interval over <paramref name="episodes"/> seeded N-way K-shot Q-query episodes drawn from the
     /// labelled <paramref name="data"/> (classes from the label column; within one group when asked).
     /// </summary>
-    public FewShotEvaluation Evaluate(DataBatch data, int ways, int shots, int queries, int episodes, bool withinGroup = false, int seed = 1)
+    public FewShotEvaluation Evaluate(DataBatch data, int ways, int shots, int queries, int episodes, bool withinGroup = false, int seed = 1) =>
+        Evaluate(data, [(ways, shots)], queries, episodes, withinGroup, seed)[0];
+
+    /// <summary>
+    /// <see cref="Evaluate(DataBatch, int, int, int, int, bool, int)"/> for several (N, K) settings at once: the data is
+    /// read and embedded once; each setting draws the same seeded episodes a separate call would.
+    /// </summary>
+    public IReadOnlyList<FewShotEvaluation> Evaluate(DataBatch data, IReadOnlyList<(int Ways, int Shots)> settings, int queries, int episodes,
+        bool withinGroup = false, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Count == 0) throw new ArgumentException("no (ways, shots) setting to evaluate");
         if (episodes < 1) throw new ArgumentException($"episodes must be at least 1 (got {episodes})");
-        if (ways < 2) throw new ArgumentException($"ways must be at least 2 (got {ways})");
+        foreach (var (ways, _) in settings)
+            if (ways < 2) throw new ArgumentException($"ways must be at least 2 (got {ways})");
         FewShotInput.Check(Options, IsImage, FeatureSize, data.Schema);
         using var set = FewShotSet.From(Options, IsImage, data, Device);
-        return EvaluateSet(set, set.Sampler(ways, shots, queries, withinGroup, seed), episodes);
+        using var scope = torch.NewDisposeScope();
+        var all = FewShotMethods.IsGradientBased(Options.Algorithm) ? null : Embed(set.X);
+        return settings.Select(s => EvaluateSet(set, set.Sampler(s.Ways, s.Shots, queries, withinGroup, seed), episodes, all)).ToList();
     }
 
-    internal FewShotEvaluation EvaluateSet(FewShotSet set, EpisodeSampler sampler, int episodes)
+    /// <summary>Episodes over <paramref name="set"/>; <paramref name="embedded"/>: its rows already embedded (prototype methods), else null.</summary>
+    internal FewShotEvaluation EvaluateSet(FewShotSet set, EpisodeSampler sampler, int episodes, Tensor? embedded = null)
     {
         var accuracies = new List<double>(episodes);
         using var scope = torch.NewDisposeScope();
-        Tensor? all = FewShotMethods.IsGradientBased(Options.Algorithm) ? null : Embed(set.X);
+        Tensor? all = FewShotMethods.IsGradientBased(Options.Algorithm) ? null : embedded ?? Embed(set.X);
         for (int e = 0; e < episodes; e++)
         {
             using var episodeScope = torch.NewDisposeScope();

@@ -24,6 +24,17 @@ public enum FewShotDistance
     Cosine,
 }
 
+/// <summary>How the MLP encoder standardises feature vectors (statistics of the training rows, saved with the model).</summary>
+public enum FewShotStandardisation
+{
+    /// <summary>Each feature minus its mean, divided by the standard deviation of all features together (one scale).</summary>
+    Global,
+    /// <summary>Each feature minus its mean, divided by its own standard deviation (floored at 1e-3).</summary>
+    PerFeature,
+    /// <summary>Features as they are.</summary>
+    None,
+}
+
 /// <summary>The learning-rate schedule over the training episodes.</summary>
 public enum FewShotSchedule
 {
@@ -120,6 +131,12 @@ public sealed class FewShotOptions
     /// <summary>Whether pixel values are inverted (1 - x), e.g. for dark strokes on a white background.</summary>
     public bool Invert { get; set; }
 
+    /// <summary>
+    /// Whether each image whose one-pixel border is mostly bright (mean above 0.5) is inverted, so that every image has a
+    /// dark background; lets folders of dark-on-light and light-on-dark images be mixed. Applied before <see cref="Invert"/>.
+    /// </summary>
+    public bool AutoInvert { get; set; }
+
     /// <summary>Whether rotations by 90/180/270 degrees of every training class count as extra classes.</summary>
     public bool Rotations { get; set; }
 
@@ -131,6 +148,12 @@ public sealed class FewShotOptions
 
     /// <summary>MLP encoder layer sizes (the last is the embedding size).</summary>
     public int[] HiddenSizes { get; set; } = [256, 128];
+
+    /// <summary>
+    /// Feature-vector standardisation of the MLP encoder. Global (the default) keeps features that barely vary on the base
+    /// classes from being blown up on new classes, which a per-feature scale does.
+    /// </summary>
+    public FewShotStandardisation Standardisation { get; set; } = FewShotStandardisation.Global;
 
     /// <summary>Rows per forward pass when embedding or scoring.</summary>
     public int ScoringBatchSize { get; set; } = 256;
@@ -144,12 +167,16 @@ public sealed class FewShotOptions
         if (Shots < 1) throw new ArgumentException($"Shots must be at least 1 (got {Shots})");
         if (Queries < 1) throw new ArgumentException($"Queries must be at least 1 (got {Queries})");
         if (Episodes < 1) throw new ArgumentException($"Episodes must be at least 1 (got {Episodes})");
+        if (BatchSize < 2) throw new ArgumentException($"BatchSize must be at least 2 (got {BatchSize})");
+        if (ConvChannels < 1) throw new ArgumentException($"ConvChannels must be at least 1 (got {ConvChannels})");
+        if (!(CosineScale > 0)) throw new ArgumentException($"CosineScale must be positive (got {CosineScale})");
         if (MetaBatchSize < 1) throw new ArgumentException($"MetaBatchSize must be at least 1 (got {MetaBatchSize})");
         if (!(LearningRate > 0)) throw new ArgumentException($"LearningRate must be positive (got {LearningRate})");
         if (InnerSteps < 1) throw new ArgumentException($"InnerSteps must be at least 1 (got {InnerSteps})");
         if (ImageSize < 8) throw new ArgumentException($"ImageSize must be at least 8 pixels (got {ImageSize})");
         if (HiddenSizes.Length == 0 || HiddenSizes.Any(h => h < 1)) throw new ArgumentException("HiddenSizes needs at least one positive size");
         if (ValidationClassFraction is < 0 or >= 1) throw new ArgumentException($"ValidationClassFraction must be in [0, 1) (got {ValidationClassFraction})");
+        if (!Enum.IsDefined(Standardisation)) throw new ArgumentException($"unknown standardisation {Standardisation}");
         if (!Enum.IsDefined(Algorithm)) throw new ArgumentException($"unknown algorithm {Algorithm}");
     }
 

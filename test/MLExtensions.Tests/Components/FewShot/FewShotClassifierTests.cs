@@ -51,6 +51,26 @@ public sealed class FewShotClassifierTests
         CollectionAssert.AreEqual(ea, eb);
     }
 
+    [TestMethod]
+    public void StandardisationModesSetTheInputScale()
+    {
+        var data = FewShotTestData.DigitsWhere(d => d < 5);
+        float[] Scale(FewShotStandardisation s)
+        {
+            var o = new FewShotOptions { Episodes = 1, HiddenSizes = [8], ValidationInterval = 0, Standardisation = s };
+            using var m = new MLExtContext(seed: 1).FewShotClassifier(o).Fit(data);
+            return m.Encoder.StateDict()["input_std"].ToArray<float>();
+        }
+        var global = Scale(FewShotStandardisation.Global);
+        Assert.AreEqual(1, global.Distinct().Count(), "one scale for every feature");
+        Assert.IsGreaterThan(0.01f, global[0]);
+        var perFeature = Scale(FewShotStandardisation.PerFeature);
+        Assert.IsGreaterThan(10, perFeature.Distinct().Count());
+        // Digits' corner pixels never vary on 0-4: per-feature scaling floors them at 1e-3, which blows new classes' values up.
+        Assert.AreEqual(1e-3f, perFeature.Min(), 1e-6f);
+        CollectionAssert.AreEqual(Enumerable.Repeat(1f, 64).ToArray(), Scale(FewShotStandardisation.None));
+    }
+
     private static (DataBatch Support, DataBatch Query) SupportAndQuery()
     {
         var test = FewShotTestData.DigitsWhere(d => d >= 5);

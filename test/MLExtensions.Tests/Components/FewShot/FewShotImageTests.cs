@@ -32,6 +32,28 @@ public sealed class FewShotImageTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [TestMethod]
+    public void AutoInvertGivesEveryImageADarkBackground()
+    {
+        var dir = FewShotTestData.TempFolder();
+        try
+        {
+            // The same bar, dark on light and light on dark.
+            var dark = Path.Combine(dir, "dark-on-light.png");
+            var light = Path.Combine(dir, "light-on-dark.png");
+            TestPng.Write(dark, 16, 16, 1, (x, _, _) => x is >= 6 and < 10 ? (byte)0 : (byte)255);
+            TestPng.Write(light, 16, 16, 1, (x, _, _) => x is >= 6 and < 10 ? (byte)255 : (byte)0);
+            using var auto = FewShotInput.LoadImages(new FewShotOptions { ImageSize = 16, AutoInvert = true }, [dark, light]);
+            var v = auto.ToArray<float>();
+            CollectionAssert.AreEqual(v[..256], v[256..], "both polarities give the same input");
+            Assert.AreEqual(0f, v[0], 1e-6);
+            Assert.AreEqual(1f, v[7], 1e-6);
+            using var both = FewShotInput.LoadImages(new FewShotOptions { ImageSize = 16, AutoInvert = true, Invert = true }, [light]);
+            Assert.AreEqual(1f, both.ToArray<float>()[0], 1e-6, "Invert applies after AutoInvert");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     // Four classes of tiny written images (a bar at a class-specific place, with noise) in nested class folders.
     private static string WriteClasses(string root)
     {
