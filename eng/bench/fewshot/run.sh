@@ -16,6 +16,17 @@ eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-pro
   --ways 20 --shots 1 --queries 5 --episodes 500 --lr-halving 250 --validate-every 100 --validation-episodes 100 --seed 1
 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-simpleshot.zip" --algorithm simpleshot \
   --invert --rotations --episodes 300 --validate-every 0 --seed 1
+# Longer runs (BENCHMARKS: "Longer runs of both on the same split").
+eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-protonet-2k.zip" --invert --rotations \
+  --ways 20 --shots 1 --queries 5 --episodes 2000 --lr-halving 1000 --validate-every 250 --validation-episodes 100 --seed 1
+eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-simpleshot-2k.zip" --algorithm simpleshot \
+  --invert --rotations --episodes 2000 --validate-every 0 --seed 1
+for m in protonet-2k simpleshot-2k; do
+  for wg in "" "--within-group"; do
+    eng/mlext fewshot evaluate --model "$out/omni-$m.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+      --ways 5,20 --shots 1,5 --queries 15 --episodes 600 $wg --seed 1 --metrics-out "$out/omni-$m${wg:+-within}.json"
+  done
+done
 for m in protonet simpleshot; do
   for cfg in "5 1" "5 5" "20 1" "20 5"; do
     set -- $cfg
