@@ -59,6 +59,11 @@ for m in protonet simpleshot; do
   done
 done
 for k in 1 5; do /usr/bin/python3 eng/bench/fewshot/raw_nn.py --csv /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 --ways 5 --shots $k; done
+# The setting chosen on the base-class folds: SimpleShot, global standardisation, 200 mini-batches.
+eng/mlext fewshot train --train /tmp/mlx-data/digits/all.csv --label-column label --classes 0,1,2,3,4 --algorithm simpleshot \
+  --ways 5 --shots 1 --queries 10 --episodes 200 --validate-every 0 --out "$out/digits-ss200.zip" --seed 1
+eng/mlext fewshot evaluate --model "$out/digits-ss200.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
+  --ways 5 --shots 1,5 --queries 15 --episodes 600 --metrics-out "$out/digits-ss200.json"
 
 # glyphs: train on the 30 background alphabets (rotations as classes), evaluate on the 20 evaluation alphabets.
 # --auto-invert makes every image light-on-dark, so the same model reads glyphs and (inverted) Omniglot images.
