@@ -68,6 +68,21 @@ public static class ClassifierData
         return true;
     }
 
+    /// <summary>The index of the largest value of each row of <paramref name="values"/> (the first one on ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first call: skip the unoptimised JIT tier
+    internal static void ArgMaxRows(ReadOnlySpan<float> values, int width, Span<long> result)
+    {
+        for (int r = 0; r < result.Length; r++)
+        {
+            var row = values.Slice(r * width, width);
+            int best = 0;
+            float max = row[0];
+            for (int k = 1; k < row.Length; k++)
+                if (row[k] > max) { max = row[k]; best = k; }
+            result[r] = best;
+        }
+    }
+
     private static string SlotDifference(IReadOnlyList<string>? actual, IReadOnlyList<string>? expected)
     {
         if (actual is null || expected is null) return "";

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using MLExtensions.Data;
 using MLExtensions.Model;
@@ -64,13 +63,6 @@ public sealed class NeuralClassifierModel : ITransformer
     internal bool BatchNorm { get; }
     internal JsonObject Options { get; }
 
-    /// <summary>Class logits of a [N, InputSize] feature tensor (eval mode; gradients as the caller's mode says).</summary>
-    internal Tensor Logits(Tensor features)
-    {
-        Network.Eval();
-        return Network.Forward(features);
-    }
-
     /// <inheritdoc />
     public DataSchema GetOutputSchema(DataSchema inputSchema)
     {
@@ -116,25 +108,10 @@ public sealed class NeuralClassifierModel : ITransformer
                 probs.Contiguous().CopyTo(scores.AsSpan(start * c, count * c));
             }
         }
-        ArgMaxRows(scores, c, predicted);
+        ClassifierData.ArgMaxRows(scores, c, predicted);
         return input.Append(
             new FloatVectorColumn("Score", scores, c, Labels.Labels),
             new KeyColumn("PredictedLabel", predicted, Labels.Labels));
-    }
-
-    /// <summary>The index of the largest value of each row of <paramref name="values"/> (the first one on ties).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop from the first call: skip the unoptimised JIT tier
-    internal static void ArgMaxRows(ReadOnlySpan<float> values, int width, Span<long> result)
-    {
-        for (int r = 0; r < result.Length; r++)
-        {
-            var row = values.Slice(r * width, width);
-            int best = 0;
-            float max = row[0];
-            for (int k = 1; k < row.Length; k++)
-                if (row[k] > max) { max = row[k]; best = k; }
-            result[r] = best;
-        }
     }
 
     /// <inheritdoc />

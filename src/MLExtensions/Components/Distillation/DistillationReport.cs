@@ -111,10 +111,14 @@ public sealed class DistillationReport
             ? ClassifierData.ReadKeys(labelColumn, classes, allowMissing: true, classesOf: "the student's")
             : Enumerable.Repeat(-1L, data.RowCount).ToArray();
         long labelled = 0, teacherRight = 0, studentRight = 0, agree = 0;
+        var studentPredicted = new long[data.RowCount];
+        ClassifierData.ArgMaxRows(studentScores, classes.Count, studentPredicted);
+        var teacherPredicted = new long[data.RowCount];
+        if (teacherScores is null) teacherPredicted.AsSpan().Fill(-1);
+        else ClassifierData.ArgMaxRows(teacherScores, classes.Count, teacherPredicted);
         for (int r = 0; r < data.RowCount; r++)
         {
-            int s = ArgMax(studentScores.AsSpan(r * classes.Count, classes.Count));
-            int t = teacherScores is null ? -1 : ArgMax(teacherScores.AsSpan(r * classes.Count, classes.Count));
+            long s = studentPredicted[r], t = teacherPredicted[r];
             if (s == t) agree++;
             if (keys[r] < 0) continue;
             labelled++;
@@ -147,13 +151,6 @@ public sealed class DistillationReport
         foreach (var batch in model.TransformBatches(input.Batches(ThroughputBatchSize)))
             scores.AddRange(batch.GetColumn<FloatVectorColumn>("Score").Values.Span);
         return scores.ToArray();
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int k = 1; k < values.Length; k++) if (values[k] > values[best]) best = k;
-        return best;
     }
 
     /// <summary>Rows per second of <paramref name="model"/> scoring <paramref name="input"/> in batches (see the class remarks).</summary>
