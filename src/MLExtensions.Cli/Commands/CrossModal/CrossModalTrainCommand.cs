@@ -31,11 +31,19 @@ internal static class CrossModalTrainCommand
         var noCrop = new Option<bool>("--no-crop") { Description = "Turn random resized crops off" };
         var flip = new Option<bool>("--flip") { Description = "Random horizontal flips (off by default: they change the meaning of symbols)" };
         var valid = new Option<double>("--valid-fraction") { Description = "Held-out fraction for early stopping on recall", DefaultValueFactory = _ => defaults.ValidationFraction };
+        var validGroup = new Option<string?>("--valid-group") { Description = "Regex: pairs whose captions give the same first match are held out together (e.g. '^[^:(]+')" };
         var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => defaults.EarlyStoppingPatience };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
-        var fusion = new Option<bool>("--fusion") { Description = "Also train the fusion re-ranker (image-text matching head on hard negatives)" };
+        var fusion = new Option<bool>("--fusion") { Description = "Also train the fusion re-ranker (image-text matching head on hard negatives, encoders frozen)" };
+        var from = new Option<FileInfo?>("--from") { Description = "Add the fusion re-ranker to this model (trained on the same --pairs) instead of training encoders" };
+        var fusionLayers = new Option<int>("--fusion-layers") { Description = "Fusion layers (self-attention, cross-attention, feed-forward)", DefaultValueFactory = _ => defaults.FusionLayers };
+        var fusionEpochs = new Option<int>("--fusion-epochs") { Description = "Epochs of the fusion head's training stage", DefaultValueFactory = _ => defaults.FusionEpochs };
+        var fusionNegatives = new Option<int>("--fusion-negatives") { Description = "Hard negatives per image and per caption in each step", DefaultValueFactory = _ => defaults.FusionNegatives };
+        var fusionPool = new Option<int>("--fusion-pool") { Description = "Negatives are drawn from this many nearest candidates by cosine", DefaultValueFactory = _ => defaults.FusionHardPool };
+        var fusionColours = new Option<bool>("--fusion-colours") { Description = "CNN: the fusion head also sees the mean colours of each image token's area" };
+        var fusionLr = new Option<double>("--fusion-lr") { Description = "Peak AdamW learning rate of the fusion head", DefaultValueFactory = _ => defaults.FusionLearningRate };
         var cmd = new Command("train", "Train image and text encoders into one embedding space (symmetric InfoNCE) and save the model zip");
-        foreach (var o in new Option[] { pairs, output, encoder, textEncoder, textLayers, dim, epochs, batch, accumulation, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, patience, seed, fusion })
+        foreach (var o in new Option[] { pairs, output, encoder, textEncoder, textLayers, dim, epochs, batch, accumulation, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, validGroup, patience, seed, fusion, from, fusionLayers, fusionEpochs, fusionNegatives, fusionPool, fusionLr, fusionColours })
             cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -56,30 +64,39 @@ internal static class CrossModalTrainCommand
                 RandomResizedCrop = !parse.GetValue(noCrop),
                 HorizontalFlip = parse.GetValue(flip),
                 ValidationFraction = parse.GetValue(valid),
+                ValidationGroupPattern = parse.GetValue(validGroup),
                 EarlyStoppingPatience = parse.GetValue(patience),
                 Seed = parse.GetValue(seed),
-                Fusion = parse.GetValue(fusion),
+                Fusion = parse.GetValue(fusion) || parse.GetValue(from) is not null,
+                FusionLayers = parse.GetValue(fusionLayers),
+                FusionEpochs = parse.GetValue(fusionEpochs),
+                FusionNegatives = parse.GetValue(fusionNegatives),
+                FusionHardPool = parse.GetValue(fusionPool),
+                FusionLearningRate = parse.GetValue(fusionLr),
+                FusionColours = parse.GetValue(fusionColours),
             };
             if (parse.GetValue(width) is int w)
             {
                 if (options.ImageEncoder == ImageEncoderKind.Vit) options.VitWidth = w; else options.CnnWidth = w;
             }
-            return Run(parse.GetValue(pairs)!, parse.GetValue(output)!, options);
+            return Run(parse.GetValue(pairs)!, parse.GetValue(output)!, options, parse.GetValue(from));
         }));
         return cmd;
     }
 
-    private static int Run(FileInfo pairs, FileInfo output, CrossModalEncoderOptions options)
+    private static int Run(FileInfo pairs, FileInfo output, CrossModalEncoderOptions options, FileInfo? from)
     {
         var ctx = new MLExtContext(options.Seed);
         ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
         var data = ImageCaptionPairs.Load(pairs.FullName);
         Console.WriteLine($"pairs: {data.RowCount} from {pairs.Name}; {options.ImageEncoder} image encoder, {options.TextEncoder} text encoder, dim {options.EmbeddingDim}, device {ctx.ResolveDevice()}");
         var clock = Stopwatch.StartNew();
+        using var start = from is null ? null : ctx.LoadCrossModalEncoder(from.FullName);
         using var model = CliProgress.Run("crossmodal train", progress =>
         {
             options.Progress = progress;
-            return ctx.CrossModalEncoder(options).Fit(data);
+            var trainer = ctx.CrossModalEncoder(options);
+            return start is null ? trainer.Fit(data) : trainer.FitFusion(start, data);
         });
         model.Save(output.FullName);
         var metrics = string.Join(", ", model.Metrics.Select(kv => $"{kv.Key} {kv.Value.ToString("G4", CultureInfo.InvariantCulture)}"));

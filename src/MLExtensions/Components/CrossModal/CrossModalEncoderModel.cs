@@ -408,7 +408,7 @@ public sealed class CrossModalEncoderModel : ITransformer
         var options = m.GetOptions<CrossModalEncoderOptions>();
         var tokenizer = new BpeTokenizer(m.GetMap(VocabMap), m.GetMap(MergesMap), options.MaxTokens, options.Lowercase);
         var device = context.ResolveDevice();
-        var network = new CrossModalNetwork(options, tokenizer.VocabularySize);
+        var network = new CrossModalNetwork(options, tokenizer.VocabularySize, options.Fusion);
         try
         {
             network.LoadStateDict(model.Weights);

@@ -54,13 +54,35 @@ public sealed class CrossModalEncoderOptions
     public int TextHeads { get; set; } = 4;
 
     /// <summary>
-    /// Also train the fusion re-ranker: text tokens cross-attend to image tokens and an image-text matching head is
-    /// trained on hard negatives mined from the contrastive scores (default false).
+    /// Also train the fusion re-ranker: after the contrastive training, with the encoders frozen, an image-text matching
+    /// head (text tokens cross-attend to image tokens) learns to order each query's candidates, on hard negatives
+    /// mined from the contrastive scores over the training set (default false).
     /// </summary>
     public bool Fusion { get; set; }
 
     /// <summary>Fusion: attention heads (default 4; must divide TextWidth).</summary>
     public int FusionHeads { get; set; } = 4;
+
+    /// <summary>Fusion: layers of text self-attention, cross-attention to the image tokens and feed-forward (default 1).</summary>
+    public int FusionLayers { get; set; } = 1;
+
+    /// <summary>Fusion: epochs of the head's training stage (default 10; early stopping on the re-ranked validation recall).</summary>
+    public int FusionEpochs { get; set; } = 10;
+
+    /// <summary>Fusion: hard negatives scored with each image (captions) and with each caption (images) per step (default 4).</summary>
+    public int FusionNegatives { get; set; } = 4;
+
+    /// <summary>Fusion: the negatives are drawn from each image's (caption's) this many nearest captions (images) by cosine (default 10).</summary>
+    public int FusionHardPool { get; set; } = 10;
+
+    /// <summary>
+    /// Fusion with the CNN image encoder: the head also sees the mean colour of each quarter of every image token's area
+    /// (default false).
+    /// </summary>
+    public bool FusionColours { get; set; }
+
+    /// <summary>Fusion: the peak AdamW learning rate of the head (default 1e-3).</summary>
+    public double FusionLearningRate { get; set; } = 1e-3;
 
     // ---- tokenizer ------------------------------------------------------------------------------
 
@@ -111,6 +133,13 @@ public sealed class CrossModalEncoderOptions
     /// <summary>The fraction of pairs held out to measure recall for early stopping (default 0.1; 0 turns validation off).</summary>
     public double ValidationFraction { get; set; } = 0.1;
 
+    /// <summary>
+    /// A regular expression that groups pairs for the validation hold-out: pairs whose captions give the same first match
+    /// (trimmed; the whole caption when it does not match) are held out together, so that near-duplicates of a validation
+    /// pair (e.g. the skin-tone variants of an emoji, <c>^[^:(]+</c>) are not trained on. Default null: pair by pair.
+    /// </summary>
+    public string? ValidationGroupPattern { get; set; }
+
     /// <summary>Validations without improvement of the validation recall before training stops (default 6; 0: never stop early).</summary>
     public int EarlyStoppingPatience { get; set; } = 6;
 
@@ -123,6 +152,8 @@ public sealed class CrossModalEncoderOptions
     /// <summary>Receives training progress (not saved).</summary>
     [JsonIgnore]
     public IProgress<TrainingProgress>? Progress { get; set; }
+
+    internal CrossModalEncoderOptions Clone() => (CrossModalEncoderOptions)MemberwiseClone();
 
     internal void Validate()
     {
@@ -139,7 +170,15 @@ public sealed class CrossModalEncoderOptions
         Positive(BatchSize, nameof(BatchSize));
         Positive(AccumulationSteps, nameof(AccumulationSteps));
         if (TextEncoder == TextEncoderKind.Transformer && TextWidth % TextHeads != 0) throw new ArgumentException($"TextWidth ({TextWidth}) must be a multiple of TextHeads ({TextHeads})");
-        if (Fusion && (FusionHeads < 1 || TextWidth % FusionHeads != 0)) throw new ArgumentException($"TextWidth ({TextWidth}) must be a multiple of FusionHeads ({FusionHeads})");
+        if (Fusion)
+        {
+            if (FusionHeads < 1 || TextWidth % FusionHeads != 0) throw new ArgumentException($"TextWidth ({TextWidth}) must be a multiple of FusionHeads ({FusionHeads})");
+            Positive(FusionLayers, nameof(FusionLayers));
+            Positive(FusionEpochs, nameof(FusionEpochs));
+            Positive(FusionNegatives, nameof(FusionNegatives));
+            Positive(FusionHardPool, nameof(FusionHardPool));
+            if (!(FusionLearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(FusionLearningRate), FusionLearningRate, "FusionLearningRate must be positive");
+        }
         if (ImageEncoder == ImageEncoderKind.Vit)
         {
             if (VitWidth % VitHeads != 0) throw new ArgumentException($"VitWidth ({VitWidth}) must be a multiple of VitHeads ({VitHeads})");
@@ -151,6 +190,11 @@ public sealed class CrossModalEncoderOptions
         if (WarmupFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "WarmupFraction must be in [0, 1)");
         if (CropMinScale is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CropMinScale), CropMinScale, "CropMinScale must be in (0, 1]");
         if (ValidationFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1)");
+        if (!string.IsNullOrEmpty(ValidationGroupPattern))
+        {
+            try { _ = new System.Text.RegularExpressions.Regex(ValidationGroupPattern); }
+            catch (ArgumentException e) { throw new ArgumentException($"ValidationGroupPattern '{ValidationGroupPattern}' is not a valid regular expression: {e.Message}", e); }
+        }
         if (EarlyStoppingPatience < 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must not be negative");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using MLExtensions.Data;
 using MLExtensions.Torch;
 using MLExtensions.Torch.Optim;
@@ -64,11 +65,7 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
         torch.ManualSeed(unchecked((ulong)seed));
         var device = _context.ResolveDevice();
 
-        // Held-out pairs for early stopping.
-        var order = Enumerable.Range(0, paths.Length).OrderBy(_ => random.Next()).ToArray();
-        int validCount = o.ValidationFraction > 0 && paths.Length >= 10 ? Math.Max(2, (int)Math.Round(paths.Length * o.ValidationFraction)) : 0;
-        var validRows = order.Take(validCount).Order().ToArray();
-        var trainRows = order.Skip(validCount).Order().ToArray();
+        var (trainRows, validRows) = Split(captions, o, random);
 
         var tokenizer = BpeTokenizer.Learn(trainRows.Select(i => captions[i]), o.VocabularySize, o.MaxTokens, o.Lowercase);
         int truncated = captions.Count(c => { tokenizer.Encode(c, out bool cut); return cut; });
@@ -79,11 +76,13 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
             $"tokenizer: {tokenizer.VocabularySize} ids, {tokenizer.Merges.Count} merges; {trainRows.Length} training and {validRows.Length} validation pairs");
 
         using var pixels = ImageInputs.Decode(paths, o.ImageSize).DetachFromDisposeScope();
-        var network = new CrossModalNetwork(o, tokenizer.VocabularySize);
+        var network = new CrossModalNetwork(o, tokenizer.VocabularySize, fusion: false);
         try
         {
             network.To(device);
             var result = Train(network, tokenizer, pixels, captions, trainRows, validRows, random, device);
+            if (o.Fusion)
+                foreach (var kv in TrainFusion(network, tokenizer, pixels, captions, trainRows, validRows, seed, device, o)) result[kv.Key] = kv.Value;
             var model = new CrossModalEncoderModel(o, tokenizer, network, device);
             foreach (var kv in result) model.Metrics[kv.Key] = kv.Value;
             return model;
@@ -141,16 +140,7 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
                     images = ImageInputs.Augment(images, random, o.RandomResizedCrop ? o.CropMinScale : 1.0, o.HorizontalFlip);
                 var batchCaptions = rows.Select(r => captions[r]).ToArray();
                 var ids = CaptionInputs.Encode(tokenizer, batchCaptions, device, out _);
-                Tensor loss;
-                if (network.Fusion is null)
-                    loss = ContrastiveLoss.SymmetricInfoNce(network.EncodeImages(images), network.EncodeTexts(ids), network.LogitScale);
-                else
-                {
-                    var (imageEmb, imageTokens) = network.EncodeImagesWithTokens(images);
-                    var (textEmb, textTokens) = network.EncodeTextsWithTokens(ids);
-                    var itc = ContrastiveLoss.SymmetricInfoNce(imageEmb, textEmb, network.LogitScale);
-                    loss = itc + HardNegativeMatching.Loss(network, ids, textTokens, imageTokens, imageEmb, textEmb, batchCaptions, random);
-                }
+                var loss = ContrastiveLoss.SymmetricInfoNce(network.EncodeImages(images), network.EncodeTexts(ids), network.LogitScale);
                 // Each micro-batch weighs by its share of the step's pairs, so the update is the mean over all of them.
                 (loss * ((double)count / rowsThisStep)).Backward();
                 lossSum += loss.Item<float>() * count;
@@ -184,40 +174,136 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
         };
         if (result.BestMetric is double best) metrics["val_mean_recall"] = best;
         else if (lastValidation is not null) metrics["val_mean_recall"] = lastValidation.MeanRecall;
-        if (network.Fusion is not null && validate)
-        {
-            var (weight, reranked) = ChooseMatchWeight(network, tokenizer, pixels, captions, validRows, device);
-            metrics[CrossModalEncoderModel.RerankMatchWeightMetric] = weight;
-            metrics["val_mean_recall_reranked"] = reranked.MeanRecall;
-            _context.WriteLog(MessageSeverity.Info, nameof(CrossModalEncoderTrainer),
-                $"re-ranking the top {RerankTop} on the validation pairs: match weight {weight} (mean recall {reranked.MeanRecall:F4})");
-        }
         return metrics;
     }
 
     /// <summary>The depth of re-ranking the match weight is chosen for (the CLI's default too).</summary>
     public const int RerankTop = 10;
 
-    // The match weight of re-ranking that does best on the validation pairs (0, the embedding order, when the head does not help).
-    private static (double Weight, RetrievalMetrics Metrics) ChooseMatchWeight(CrossModalNetwork network, BpeTokenizer tokenizer, Tensor pixels,
-        string[] captions, int[] rows, Device device)
+    // The second stage: a fusion head trained on the frozen encoders, then the match weight of re-ranking that does best
+    // on the validation pairs (0, the embedding order, when the head does not help). Seeded apart from the first stage,
+    // so that FitFusion on the model of the same first stage gives the same head.
+    private Dictionary<string, double> TrainFusion(CrossModalNetwork network, BpeTokenizer tokenizer, Tensor pixels, string[] captions,
+        int[] trainRows, int[] validRows, int seed, Device device, CrossModalEncoderOptions o)
     {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.NoGrad();
+        int fusionSeed = unchecked(seed * 31 + 17);
+        torch.ManualSeed(unchecked((ulong)fusionSeed));
+        network.AddFusion(o).To(device);
         network.Eval();
-        var index = Tensor.From(rows.Select(r => (long)r).ToArray(), rows.Length);
-        var (imageEmb, imageTokens) = network.EncodeImagesWithTokens(ImageInputs.ToInput(pixels.IndexSelect(0, index), device));
-        var ids = CaptionInputs.Encode(tokenizer, rows.Select(r => captions[r]).ToArray(), device, out _);
-        var (textEmb, textTokens) = network.EncodeTextsWithTokens(ids);
-        using var images = new FusionFeatures(imageTokens.Cpu(), null);
-        using var texts = new FusionFeatures(textTokens.Cpu(), ids.Cpu());
-        var sims = imageEmb.Mm(textEmb.T()).Cpu().ToArray<float>();
-        var reranked = new RerankedRetrieval(sims, rows.Length, rows.Length, RerankTop);
-        var logits = network.MatchLogits(images, texts, reranked.ImageRows, reranked.TextRows, 256, device);
-        var relevant = new bool[rows.Length * rows.Length];
-        for (int i = 0; i < rows.Length; i++) relevant[i * rows.Length + i] = true;
-        using var scale = ContrastiveLoss.Scale(network.LogitScale);
-        return reranked.ChooseWeight(relevant, logits, scale.Item<float>());
+        using var validation = validRows.Length >= 2 ? new ValidationReranking(network, tokenizer, pixels, captions, validRows, device) : null;
+        var clock = Stopwatch.StartNew();
+        var result = FusionTraining.Train(network, tokenizer, pixels, captions, trainRows, validation, o, fusionSeed, device, _context);
+        network.Eval();
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["fusion_epochs"] = result.History.Count,
+            ["fusion_seconds"] = clock.Elapsed.TotalSeconds,
+        };
+        if (validation is null) return metrics;
+        var (weight, reranked, alone) = validation.Choose(network);
+        metrics[CrossModalEncoderModel.RerankMatchWeightMetric] = weight;
+        metrics["val_mean_recall_reranked"] = reranked.MeanRecall;
+        metrics["val_mean_recall_head_alone"] = alone.MeanRecall;
+        _context.WriteLog(MessageSeverity.Info, nameof(CrossModalEncoderTrainer),
+            $"re-ranking the top {RerankTop} on the validation pairs: match weight {weight} (mean recall {reranked.MeanRecall:F4}; the head alone {alone.MeanRecall:F4})");
+        return metrics;
+    }
+
+    /// <summary>
+    /// Adds a fusion re-ranker to a model trained without one: the model's encoders are frozen and the head is trained
+    /// as <see cref="CrossModalEncoderOptions.Fusion"/> does (with this trainer's fusion settings). The validation pairs
+    /// are held out as at the model's training (same seed), so <paramref name="input"/> should be the model's training
+    /// pairs; the result is then the model that training with <see cref="CrossModalEncoderOptions.Fusion"/> would give.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">An image file is missing.</exception>
+    /// <exception cref="InvalidDataException">An image file is not an image.</exception>
+    public CrossModalEncoderModel FitFusion(CrossModalEncoderModel model, DataBatch input)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(input);
+        var o = model.Options.Clone();
+        o.Fusion = true;
+        o.FusionHeads = Options.FusionHeads;
+        o.FusionLayers = Options.FusionLayers;
+        o.FusionEpochs = Options.FusionEpochs;
+        o.FusionNegatives = Options.FusionNegatives;
+        o.FusionHardPool = Options.FusionHardPool;
+        o.FusionLearningRate = Options.FusionLearningRate;
+        o.FusionColours = Options.FusionColours;
+        o.Progress = Options.Progress;
+        o.Validate();
+        input.Schema.Require(o.ImageColumnName, ColumnKind.ImagePath, ColumnKind.Text);
+        input.Schema.Require(o.TextColumnName, ColumnKind.Text);
+        var paths = ((StringColumn)input[o.ImageColumnName]).Values.ToArray();
+        var captions = ((StringColumn)input[o.TextColumnName]).Values.ToArray();
+        if (paths.Length < 2) throw new ArgumentException($"training needs at least 2 image-caption pairs, got {paths.Length}");
+        for (int i = 0; i < captions.Length; i++)
+            if (string.IsNullOrWhiteSpace(captions[i])) throw new ArgumentException($"row {i}: the caption is empty");
+        int seed = o.Seed ?? Options.Seed ?? _context.NextSeed();
+        var (trainRows, validRows) = Split(captions, o, new Random(seed));
+        var device = _context.ResolveDevice();
+        using var pixels = ImageInputs.Decode(paths, o.ImageSize).DetachFromDisposeScope();
+        var network = new CrossModalNetwork(o, model.Tokenizer.VocabularySize, fusion: false);
+        try
+        {
+            using (var scope = torch.NewDisposeScope())
+            {
+                var state = model.Network.StateDict().Where(kv => !kv.Key.StartsWith("fusion.", StringComparison.Ordinal)).ToDictionary();
+                network.LoadStateDict(state);
+            }
+            network.To(device);
+            var metrics = TrainFusion(network, model.Tokenizer, pixels, captions, trainRows, validRows, seed, device, o);
+            var result = new CrossModalEncoderModel(o, model.Tokenizer, network, device);
+            foreach (var kv in model.Metrics.Concat(metrics)) result.Metrics[kv.Key] = kv.Value;
+            return result;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="captions"/> (the training pairs' captions, in order) that <see cref="Fit"/> holds out as
+    /// validation pairs with <paramref name="options"/>; <see cref="CrossModalEncoderOptions.Seed"/> must be set.
+    /// </summary>
+    public static int[] HeldOutRows(IReadOnlyList<string> captions, CrossModalEncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(captions);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        int seed = options.Seed ?? throw new ArgumentException("HeldOutRows needs options.Seed (the split is drawn from it)");
+        return Split(captions.ToArray(), options, new Random(seed)).Valid;
+    }
+
+    // Training and validation rows: ValidationFraction of the pairs (at least 2, none below 10 pairs) held out at random,
+    // pair by pair or, with ValidationGroupPattern, group by group (pairs whose captions give the same match together).
+    private static (int[] Train, int[] Valid) Split(string[] captions, CrossModalEncoderOptions o, Random random)
+    {
+        int count = captions.Length;
+        int validCount = o.ValidationFraction > 0 && count >= 10 ? Math.Max(2, (int)Math.Round(count * o.ValidationFraction)) : 0;
+        int[] order;
+        if (string.IsNullOrEmpty(o.ValidationGroupPattern))
+            order = Enumerable.Range(0, count).OrderBy(_ => random.Next()).ToArray();
+        else
+        {
+            var pattern = new Regex(o.ValidationGroupPattern, RegexOptions.CultureInvariant);
+            string Key(string caption) { var m = pattern.Match(caption); return m.Success ? m.Value.Trim() : caption; }
+            var groups = Enumerable.Range(0, count).GroupBy(i => Key(captions[i]), StringComparer.Ordinal)
+                .Select(g => g.ToArray()).OrderBy(_ => random.Next()).ToArray();
+            order = groups.SelectMany(g => g).ToArray();
+            // Whole groups only: the held-out part ends at the first group boundary at or after validCount.
+            int taken = 0;
+            foreach (var g in groups)
+            {
+                if (taken >= validCount) break;
+                taken += g.Length;
+            }
+            if (validCount > 0 && taken >= count) throw new ArgumentException($"ValidationGroupPattern puts all {count} pairs in the validation part: too few groups");
+            validCount = taken;
+        }
+        return (order.Skip(validCount).Order().ToArray(), order.Take(validCount).Order().ToArray());
     }
 
     private static RetrievalMetrics Evaluate(CrossModalNetwork network, BpeTokenizer tokenizer, Tensor pixels, string[] captions, int[] rows, Device device)

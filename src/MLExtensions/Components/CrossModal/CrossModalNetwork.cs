@@ -6,7 +6,8 @@ namespace MLExtensions.Components.CrossModal;
 /// <summary>The trained parts: an image encoder (<c>image.*</c>), a text encoder (<c>text.*</c>) and the learned log scale of InfoNCE (<c>logit_scale</c>).</summary>
 internal sealed class CrossModalNetwork : Module
 {
-    public CrossModalNetwork(CrossModalEncoderOptions o, int vocabularySize)
+    /// <summary>The encoders and, when <paramref name="fusion"/> is set, the fusion head of <paramref name="o"/>.</summary>
+    public CrossModalNetwork(CrossModalEncoderOptions o, int vocabularySize, bool fusion)
     {
         Image = RegisterModule<Layer>("image", o.ImageEncoder switch
         {
@@ -21,18 +22,44 @@ internal sealed class CrossModalNetwork : Module
             _ => throw new ArgumentException($"unknown text encoder {o.TextEncoder}"),
         });
         LogitScale = RegisterParameter("logit_scale", torch.Scalar(ContrastiveLoss.InitialLogScale));
-        if (o.Fusion)
-            Fusion = RegisterModule("fusion", new FusionHead(((ITokenEncoder)Image).TokenWidth, ((ITokenEncoder)Text).TokenWidth, o.FusionHeads));
+        if (fusion) AddFusion(o);
     }
 
     /// <summary>The image-text matching head, or null when the model was trained without one.</summary>
-    public FusionHead? Fusion { get; }
+    public FusionHead? Fusion { get; private set; }
 
-    /// <summary>Normalised image embeddings and the image tokens for the fusion head.</summary>
+    /// <summary>Adds a freshly initialised fusion head (<c>fusion.*</c>) with the settings of <paramref name="o"/>.</summary>
+    public FusionHead AddFusion(CrossModalEncoderOptions o)
+    {
+        if (Fusion is not null) throw new InvalidOperationException("the network already has a fusion head");
+        _colourTokens = o.FusionColours && Image is CnnImageEncoder;
+        long imageWidth = ((ITokenEncoder)Image).TokenWidth + (_colourTokens ? ColourValues : 0);
+        Fusion = RegisterModule("fusion", new FusionHead(imageWidth, ((ITokenEncoder)Text).TokenWidth, o.FusionHeads, o.FusionLayers));
+        return Fusion;
+    }
+
+    private bool _colourTokens;
+
+    // The mean colour of each quarter of a CNN token's area: 2 x 2 x 3 values.
+    private const int ColourValues = 12;
+
+    /// <summary>
+    /// Normalised image embeddings and the image tokens for the fusion head: the encoder's tokens, for a CNN with
+    /// <see cref="CrossModalEncoderOptions.FusionColours"/> followed by the mean colours of the quarters of each token's area.
+    /// </summary>
     public (Tensor Embedding, Tensor Tokens) EncodeImagesWithTokens(Tensor images)
     {
         var (raw, tokens) = ((ITokenEncoder)Image).ForwardWithTokens(images);
-        using (raw) return (Functional.Normalize(raw, dim: 1), tokens);
+        var embedding = Functional.Normalize(raw, dim: 1);
+        raw.Dispose();
+        if (!_colourTokens) return (embedding, tokens);
+        using var scope = torch.NewDisposeScope();
+        long b = images.Size(0), grid = (long)Math.Round(Math.Sqrt(tokens.Size(1)));
+        var colours = Functional.AdaptiveAvgPool2d(images, 2 * grid, 2 * grid)      // [B, 3, 2g, 2g]
+            .View(b, 3, grid, 2, grid, 2).Permute(0, 2, 4, 1, 3, 5).Reshape(b, grid * grid, ColourValues);
+        var result = torch.Cat([tokens, colours], 2).DetachFromDisposeScope();
+        tokens.Dispose();
+        return (embedding, result);
     }
 
     /// <summary>Normalised text embeddings and the text tokens for the fusion head.</summary>

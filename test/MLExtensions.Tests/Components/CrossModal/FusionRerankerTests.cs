@@ -7,15 +7,25 @@ namespace MLExtensions.Tests.Components.CrossModal;
 [TestClass]
 public sealed class FusionRerankerTests
 {
+    private static CrossModalEncoderOptions FusionOptions()
+    {
+        var options = CrossModalEncoderTests.SmallOptions();
+        options.Fusion = true;
+        options.FusionHeads = 2;
+        options.FusionEpochs = 3;
+        options.FusionNegatives = 2;
+        options.FusionHardPool = 4;
+        options.Epochs = 4;
+        options.ValidationFraction = 0.25; // the match weight of re-ranking is chosen on these pairs
+        return options;
+    }
+
     [TestMethod]
     public void FusionHeadGivesMatchProbabilitiesRerankingAndRoundTrips()
     {
         using var data = new ShapesData();
-        var options = CrossModalEncoderTests.SmallOptions();
-        options.Fusion = true;
-        options.FusionHeads = 2;
-        options.Epochs = 4;
-        options.ValidationFraction = 0.25; // the match weight of re-ranking is chosen on these pairs
+        var options = FusionOptions();
+        options.FusionLayers = 2;
         using var model = new MLExtContext(11).CrossModalEncoder(options).Fit(data.Batch());
         Assert.IsTrue(model.HasFusion);
 
@@ -50,6 +60,59 @@ public sealed class FusionRerankerTests
         var again = loaded.Transform(data.Batch()).GetColumn<FloatColumn>(CrossModalEncoderModel.MatchScoreColumn);
         CollectionAssert.AreEqual(scored.Values.ToArray(), again.Values.ToArray());
         CollectionAssert.AreEqual(pos.ToArray<float>(), scored.Values.ToArray());
+    }
+
+    [TestMethod]
+    public void TheHeadIsASecondStageOnFrozenEncoders()
+    {
+        using var data = new ShapesData();
+        var options = FusionOptions();
+        options.FusionColours = true;
+        using var fused = new MLExtContext(3).CrossModalEncoder(options).Fit(data.Batch());
+        var plainOptions = FusionOptions();
+        plainOptions.Fusion = false;
+        using var plain = new MLExtContext(3).CrossModalEncoder(plainOptions).Fit(data.Batch());
+        Assert.IsFalse(plain.HasFusion);
+
+        // The embeddings are exactly those of the model trained without the head.
+        using (var a = fused.EmbedImages(data.Paths))
+        using (var b = plain.EmbedImages(data.Paths))
+            CollectionAssert.AreEqual(b.ToArray<float>(), a.ToArray<float>());
+        using (var a = fused.EmbedTexts(data.Captions))
+        using (var b = plain.EmbedTexts(data.Captions))
+            CollectionAssert.AreEqual(b.ToArray<float>(), a.ToArray<float>());
+
+        // Adding the head to that model afterwards gives the same head as training with Fusion.
+        var addOptions = FusionOptions();
+        addOptions.FusionColours = true;
+        using var added = new MLExtContext(5).CrossModalEncoder(addOptions).FitFusion(plain, data.Batch());
+        Assert.IsTrue(added.HasFusion && added.Options.FusionColours);
+        using var p1 = fused.MatchProbabilities(data.Paths, data.Captions);
+        using var p2 = added.MatchProbabilities(data.Paths, data.Captions);
+        CollectionAssert.AreEqual(p1.ToArray<float>(), p2.ToArray<float>());
+        Assert.AreEqual(fused.RerankMatchWeight, added.RerankMatchWeight);
+    }
+
+    [TestMethod]
+    public void GroupedValidationHoldsOutWholeGroups()
+    {
+        using var data = new ShapesData(16);
+        var options = CrossModalEncoderTests.SmallOptions();
+        options.ValidationFraction = 0.3;
+        options.ValidationGroupPattern = @"^a \w+"; // the colour: its three shapes are held out together
+        var held = CrossModalEncoderTrainer.HeldOutRows(data.Captions, options);
+        var heldColours = held.Select(r => data.Captions[r].Split(' ')[1]).Distinct().ToArray();
+        Assert.AreEqual(3 * heldColours.Length, held.Length);
+        Assert.IsTrue(held.Length >= 0.3 * data.Captions.Count, $"{held.Length} held out");
+        for (int r = 0; r < data.Captions.Count; r++)
+            Assert.AreEqual(heldColours.Contains(data.Captions[r].Split(' ')[1]), held.Contains(r), data.Captions[r]);
+
+        // Pair by pair without a pattern; a bad pattern is a clear error.
+        options.ValidationGroupPattern = null;
+        Assert.AreEqual(5, CrossModalEncoderTrainer.HeldOutRows(data.Captions, options).Length);
+        options.ValidationGroupPattern = "(";
+        var e = Assert.ThrowsExactly<ArgumentException>(() => CrossModalEncoderTrainer.HeldOutRows(data.Captions, options));
+        StringAssert.Contains(e.Message, "ValidationGroupPattern");
     }
 
     [TestMethod]
