@@ -16,11 +16,11 @@ def random_row(candidates):
     return {"r1": 1 / candidates, "r5": 5 / candidates, "r10": 10 / candidates, "median_rank": (candidates + 1) / 2}
 
 
-variants = [t for t in ("bow", "transformer", "fusion") if (out / f"eval-{t}.json").exists()]
+variants = [t for t in ("bow", "transformer", "fusion", "vit") if (out / f"eval-{t}.json").exists()]
 ev = {t: load(f"eval-{t}.json") for t in variants}
 first = ev[variants[0]]
 rows = [("random ranking", random_row(first["image_to_text"]["candidates"]), random_row(first["text_to_image"]["candidates"]))]
-names = {"bow": "CNN + bag of subwords (baseline)", "transformer": "CNN + transformer", "fusion": "CNN + transformer, fusion-trained"}
+names = {"bow": "CNN + bag of subwords (baseline)", "transformer": "CNN + transformer", "fusion": "CNN + transformer + fusion head", "vit": "ViT + transformer"}
 for t in variants:
     rows.append((names[t] + (", no re-ranking" if "reranked" in ev[t] else ""), ev[t]["image_to_text"], ev[t]["text_to_image"]))
     if "reranked" in ev[t]:

@@ -73,8 +73,16 @@ internal sealed class CrossModalNetwork : Module
     public Tensor MatchLogits(Tensor ids, Tensor textTokens, Tensor imageTokens)
     {
         if (Fusion is null) throw new InvalidOperationException("this model has no fusion head (train with Fusion = true)");
-        using var padding = ids.Eq(BpeTokenizer.PadId);
-        return Fusion.Forward(textTokens, padding, imageTokens);
+        using var scope = torch.NewDisposeScope();
+        // Padding is ignored by the head: positions past the longest caption of the batch are dropped first.
+        var padding = ids.Eq(BpeTokenizer.PadId);
+        long length = Math.Max(1, padding.LogicalNot().Sum(1).Max().Item<long>());
+        if (length < ids.Size(1))
+        {
+            padding = padding.Narrow(1, 0, length);
+            textTokens = textTokens.Narrow(1, 0, length);
+        }
+        return Fusion.Forward(textTokens, padding, imageTokens).DetachFromDisposeScope();
     }
 
     /// <summary>

@@ -100,7 +100,13 @@ internal static class FusionTraining
                 schedule.Step();
                 return loss.Item<float>();
             },
-            validation is null ? null : _ => validation.Choose(network).Metrics.MeanRecall, head);
+            validation is null ? null : epoch =>
+            {
+                var (weight, metrics, alone) = validation.Choose(network);
+                context.WriteLog(MessageSeverity.Info, nameof(CrossModalEncoderTrainer), FormattableString.Invariant(
+                    $"fusion epoch {epoch}: validation mean recall re-ranked {metrics.MeanRecall:F4} (match weight {weight}), the head alone {alone.MeanRecall:F4} (R@1 {alone.ImageToText.R1:F3} / {alone.TextToImage.R1:F3})"));
+                return metrics.MeanRecall;
+            }, head);
         }
         finally
         {
@@ -109,8 +115,16 @@ internal static class FusionTraining
     }
 
     // The `size` candidates with the largest score among those allowed, best first.
-    private static int[] Pool(int n, Func<int, float> score, Func<int, bool> allowed, int size) =>
-        Enumerable.Range(0, n).Where(allowed).OrderByDescending(score).Take(size).ToArray();
+    private static int[] Pool(int n, Func<int, float> score, Func<int, bool> allowed, int size)
+    {
+        var keys = new float[n];
+        var index = new int[n];
+        int m = 0;
+        for (int c = 0; c < n; c++)
+            if (allowed(c)) { keys[m] = -score(c); index[m++] = c; }
+        Array.Sort(keys, index, 0, m);
+        return index.AsSpan(0, Math.Min(size, m)).ToArray();
+    }
 
     // `count` distinct entries of the pool, drawn uniformly (all of it, repeated, when the pool is smaller).
     private static int[] Draw(int[] pool, int count, Random random)
