@@ -52,13 +52,8 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
     public CrossModalEncoderModel Fit(DataBatch input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        GetOutputSchema(input.Schema);
         var o = Options;
-        var paths = ((StringColumn)input[o.ImageColumnName]).Values.ToArray();
-        var captions = ((StringColumn)input[o.TextColumnName]).Values.ToArray();
-        if (paths.Length < 2) throw new ArgumentException($"training needs at least 2 image-caption pairs, got {paths.Length}");
-        for (int i = 0; i < captions.Length; i++)
-            if (string.IsNullOrWhiteSpace(captions[i])) throw new ArgumentException($"row {i}: the caption is empty");
+        var (paths, captions) = ReadPairs(input, o);
 
         int seed = o.Seed ?? _context.NextSeed();
         var random = new Random(seed);
@@ -232,13 +227,7 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
         o.FusionColours = Options.FusionColours;
         o.Progress = Options.Progress;
         o.Validate();
-        input.Schema.Require(o.ImageColumnName, ColumnKind.ImagePath, ColumnKind.Text);
-        input.Schema.Require(o.TextColumnName, ColumnKind.Text);
-        var paths = ((StringColumn)input[o.ImageColumnName]).Values.ToArray();
-        var captions = ((StringColumn)input[o.TextColumnName]).Values.ToArray();
-        if (paths.Length < 2) throw new ArgumentException($"training needs at least 2 image-caption pairs, got {paths.Length}");
-        for (int i = 0; i < captions.Length; i++)
-            if (string.IsNullOrWhiteSpace(captions[i])) throw new ArgumentException($"row {i}: the caption is empty");
+        var (paths, captions) = ReadPairs(input, o);
         int seed = o.Seed ?? Options.Seed ?? _context.NextSeed();
         var (trainRows, validRows) = Split(captions, o, new Random(seed));
         var device = _context.ResolveDevice();
@@ -262,6 +251,19 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
             network.Dispose();
             throw;
         }
+    }
+
+    // The image paths and captions of the training pairs, checked: both columns present, at least 2 pairs, no empty caption.
+    private static (string[] Paths, string[] Captions) ReadPairs(DataBatch input, CrossModalEncoderOptions o)
+    {
+        input.Schema.Require(o.ImageColumnName, ColumnKind.ImagePath, ColumnKind.Text);
+        input.Schema.Require(o.TextColumnName, ColumnKind.Text);
+        var paths = ((StringColumn)input[o.ImageColumnName]).Values.ToArray();
+        var captions = ((StringColumn)input[o.TextColumnName]).Values.ToArray();
+        if (paths.Length < 2) throw new ArgumentException($"training needs at least 2 image-caption pairs, got {paths.Length}");
+        for (int i = 0; i < captions.Length; i++)
+            if (string.IsNullOrWhiteSpace(captions[i])) throw new ArgumentException($"row {i}: the caption is empty");
+        return (paths, captions);
     }
 
     /// <summary>
