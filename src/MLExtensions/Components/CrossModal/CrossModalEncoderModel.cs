@@ -15,7 +15,8 @@ namespace MLExtensions.Components.CrossModal;
 /// <remarks>
 /// Model file: component "CrossModalEncoder" version 1; model.json holds the options (architecture included), the
 /// tokenizer's vocabulary and merges (maps "tokenizer.vocab" and "tokenizer.merges"); weights.safetensors holds
-/// <c>image.*</c>, <c>text.*</c> and <c>logit_scale</c>.
+/// <c>image.*</c>, <c>text.*</c>, <c>logit_scale</c> and, with the re-ranker, <c>fusion.*</c>. A file whose head was
+/// written by an earlier build (a single cross-attention block) does not load: its fusion weights do not match.
 /// </remarks>
 public sealed class CrossModalEncoderModel : ITransformer
 {
