@@ -12,8 +12,8 @@ public sealed class RotatE : KgeModel
 {
     private const long MaxChunkElements = 1L << 24;
 
-    /// <summary>Creates the model with margin <paramref name="margin"/> (γ); entities start uniform in ±(γ + 2)/Dim.</summary>
-    public RotatE(long entityCount, long relationCount, int dim, double margin) : base(entityCount, relationCount, dim, 2L * dim, dim)
+    /// <summary>Creates the model with margin <paramref name="margin"/> (γ), with <paramref name="reciprocal"/> an inverse of each relation too; entities start uniform in ±(γ + 2)/Dim.</summary>
+    public RotatE(long entityCount, long relationCount, int dim, double margin, bool reciprocal = false) : base(entityCount, relationCount, dim, 2L * dim, dim, reciprocal)
     {
         Margin = margin;
         double range = (margin + 2.0) / dim;
