@@ -35,6 +35,7 @@ internal static class LinkPredTrainCommand
         var regWeight = new Option<double>("--reg-weight") { Description = "Regularisation weight λ", DefaultValueFactory = _ => d.RegularizationWeight };
         var patience = new Option<int?>("--patience") { Description = $"Validations without improvement before stopping (0 = off; default {d.EarlyStoppingPatience}; graphsage/gcn {g.EarlyStoppingPatience})" };
         var validateEvery = new Option<int>("--validate-every") { Description = "Validate every N epochs", DefaultValueFactory = _ => d.ValidateEveryEpochs };
+        var maxMinutes = new Option<double>("--max-minutes") { Description = "Time budget: stop after the epoch past which another would exceed it (best validation weights kept; 0 = none)", DefaultValueFactory = _ => 0 };
         var validMax = new Option<int>("--valid-max") { Description = "Validate on at most this many validation triples (seeded sample; 0 = all)", DefaultValueFactory = _ => 0 };
         var layers = new Option<int?>("--encoder-layers") { Description = $"Encoder layers (rgcn-*, compgcn*: default {d.EncoderLayers}; graphsage/gcn: {g.Layers})" };
         var bases = new Option<int>("--encoder-bases") { Description = "R-GCN bases, or blocks with --block-diagonal", DefaultValueFactory = _ => d.EncoderBases };
@@ -44,7 +45,7 @@ internal static class LinkPredTrainCommand
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var cmd = new Command("train", "Train a link predictor on triples (or on a homogeneous graph's edges with graphsage/gcn); saves a model zip with its id maps");
         foreach (var o in new Option[] { train, edges, nodeFeatures, idColumn, valid, output, model, decoder, dim, epochs, batch, lr, weightDecay, loss, reciprocal, optimizerName, smoothing,
-                                         negatives, temperature, margin, regularizer, regWeight, patience, validateEvery, validMax, layers, bases, blockDiagonal, coldStart, denseUpdates, seed })
+                                         negatives, temperature, margin, regularizer, regWeight, patience, validateEvery, validMax, maxMinutes, layers, bases, blockDiagonal, coldStart, denseUpdates, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -94,6 +95,7 @@ internal static class LinkPredTrainCommand
                 },
                 RegularizationWeight = p.GetValue(regWeight), EarlyStoppingPatience = p.GetValue(patience) ?? d.EarlyStoppingPatience,
                 ValidateEveryEpochs = p.GetValue(validateEvery), ValidationMaxTriples = p.GetValue(validMax),
+                MaxTrainingMinutes = p.GetValue(maxMinutes),
             };
             return Run(options, trainFile, p.GetValue(valid), p.GetValue(output)!, p.GetValue(seed));
         }));

@@ -105,6 +105,11 @@ public sealed class LinkPredictionOptions
     public int EarlyStoppingPatience { get; set; } = 5;
     /// <summary>Validate on at most this many validation triples (a fixed seeded sample); 0 = all (default).</summary>
     public int ValidationMaxTriples { get; set; }
+    /// <summary>
+    /// Wall-clock budget in minutes: training stops after the epoch past which one more would exceed it (best
+    /// validation weights kept, as with early stopping). 0 = none (default).
+    /// </summary>
+    public double MaxTrainingMinutes { get; set; }
     /// <summary>Test triples scored per forward pass in evaluation (default 256).</summary>
     public int EvaluationBatchSize { get; set; } = 256;
 
@@ -120,6 +125,7 @@ public sealed class LinkPredictionOptions
         if (RegularizationWeight < 0) throw new ArgumentException($"RegularizationWeight must not be negative (got {RegularizationWeight})");
         if (ValidateEveryEpochs < 1) throw new ArgumentException($"ValidateEveryEpochs must be at least 1 (got {ValidateEveryEpochs})");
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"EarlyStoppingPatience must not be negative (got {EarlyStoppingPatience})");
+        if (MaxTrainingMinutes < 0) throw new ArgumentException($"MaxTrainingMinutes must not be negative (got {MaxTrainingMinutes})");
         if (EncoderLayers < 1) throw new ArgumentException($"EncoderLayers must be at least 1 (got {EncoderLayers})");
         if (EncoderBases < 1) throw new ArgumentException($"EncoderBases must be at least 1 (got {EncoderBases})");
         if (ReciprocalRelations && Encoder != EntityEncoderKind.None)

@@ -113,6 +113,7 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
                 ValidateEveryEpochs = o.ValidateEveryEpochs,
                 Progress = progress,
                 ReportEverySteps = Math.Max(1, step.StepsPerEpoch / 20),
+                MaxDuration = o.MaxTrainingMinutes > 0 ? TimeSpan.FromMinutes(o.MaxTrainingMinutes) : null,
                 EarlyStopping = validIds != null && o.EarlyStoppingPatience > 0
                     ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, Maximize = true }
                     : null,
