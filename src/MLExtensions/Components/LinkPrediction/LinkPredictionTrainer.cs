@@ -151,6 +151,25 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
         return device == Device.CPU ? t : t.To(device);
     }
 
+    // The training triples in a new random order each epoch, cut into batches of BatchSize: step s (1-based) takes the s-th.
+    private sealed class Batches(TripleIds train, int batchSize, Random random, Device device)
+    {
+        private readonly int[] _order = Enumerable.Range(0, train.Count).ToArray();
+
+        public int Steps { get; } = (train.Count + batchSize - 1) / batchSize;
+
+        public (Tensor Heads, Tensor Relations, Tensor Tails, int Count) Take(int step)
+        {
+            if (step == 1) random.Shuffle(_order);
+            int start = (step - 1) * batchSize, n = Math.Min(batchSize, train.Count - start);
+            var rows = _order.AsSpan(start, n).ToArray();
+            return (Ids(rows.Select(i => train.Heads[i]).ToArray(), device), Ids(rows.Select(i => train.Relations[i]).ToArray(), device),
+                    Ids(rows.Select(i => train.Tails[i]).ToArray(), device), n);
+        }
+    }
+
+    private Batches TripleBatches(TripleIds train, Device device) => new(train, Options.BatchSize, _context.Random, device);
+
     // 1-N: every distinct (h, r, ?) and (?, r, t) query of the training set, shuffled each epoch.
     private EpochSteps OneToNSteps(KgeModel network, TripleIndex index, KgIdMaps maps, Device device)
     {
@@ -192,16 +211,10 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
     private EpochSteps OneVsAllSteps(KgeModel network, TripleIds train, Device device)
     {
         var o = Options;
-        var order = Enumerable.Range(0, train.Count).ToArray();
-        int steps = (train.Count + o.BatchSize - 1) / o.BatchSize;
-        return new EpochSteps(steps, step =>
+        var batches = TripleBatches(train, device);
+        return new EpochSteps(batches.Steps, step =>
         {
-            if (step == 1) _context.Random.Shuffle(order);
-            int start = (step - 1) * o.BatchSize, n = Math.Min(o.BatchSize, train.Count - start);
-            var rows = order.AsSpan(start, n).ToArray();
-            var h = Ids(rows.Select(i => train.Heads[i]).ToArray(), device);
-            var r = Ids(rows.Select(i => train.Relations[i]).ToArray(), device);
-            var t = Ids(rows.Select(i => train.Tails[i]).ToArray(), device);
+            var (h, r, t, n) = batches.Take(step);
             var total = (OneVsAllCrossEntropyLoss.Compute(network.ScoreTails(h, r), t)
                          + OneVsAllCrossEntropyLoss.Compute(network.ScoreHeads(r, t), h)) * 0.5;
             var factors = network.Factors(torch.Cat([h, t]), r).Concat(network.Factors(torch.Cat([t, h]), network.HeadQueryRelations(r)));
@@ -221,18 +234,12 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
         var o = Options;
         if (network.Reciprocal)
             train = TripleIds.Concat([train, new TripleIds(train.Tails, train.Relations.Select(x => x + network.RelationCount).ToArray(), train.Heads)]);
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        var batches = TripleBatches(train, device);
         var sampler = new UniformNegativeSampler(network.EntityCount, o.NegativesPerPositive, generator);
         var loss = new SelfAdversarialNegativeSamplingLoss(o.AdversarialTemperature);
-        int steps = (train.Count + o.BatchSize - 1) / o.BatchSize;
-        return new EpochSteps(steps, step =>
+        return new EpochSteps(batches.Steps, step =>
         {
-            if (step == 1) _context.Random.Shuffle(order);
-            int start = (step - 1) * o.BatchSize, n = Math.Min(o.BatchSize, train.Count - start);
-            var rows = order.AsSpan(start, n).ToArray();
-            var h = Ids(rows.Select(i => train.Heads[i]).ToArray(), device);
-            var r = Ids(rows.Select(i => train.Relations[i]).ToArray(), device);
-            var t = Ids(rows.Select(i => train.Tails[i]).ToArray(), device);
+            var (h, r, t, n) = batches.Take(step);
             var (nh, nr, nt) = sampler.Sample(h, r, t);
             if (rowwise != null)
             {

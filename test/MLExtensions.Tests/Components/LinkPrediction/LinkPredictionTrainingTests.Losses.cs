@@ -4,22 +4,9 @@ using MLExtensions.Torch;
 
 namespace MLExtensions.Tests.Components.LinkPrediction;
 
-/// <summary>The training losses, penalty and optimizer on hand-computed cases; reciprocal relations end to end.</summary>
-[TestClass]
-public sealed class KgeLossTests
+// The training losses, penalty and optimizer on hand-computed cases; reciprocal relations end to end.
+public sealed partial class LinkPredictionTrainingTests
 {
-    private static int _threads;
-
-    [ClassInitialize]
-    public static void OneThread(TestContext _)
-    {
-        _threads = torch.NumThreads;
-        torch.NumThreads = 1;
-    }
-
-    [ClassCleanup]
-    public static void RestoreThreads() => torch.NumThreads = _threads;
-
     [TestMethod]
     public void One_vs_all_cross_entropy_is_the_mean_negative_log_softmax_of_the_answer()
     {
