@@ -75,7 +75,10 @@ public sealed class RotatE : KgeModel
         for (long start = 0; start < EntityCount; start += chunk)
         {
             long n = Math.Min(chunk, EntityCount - start);
-            parts.Add(Distance(qr3, qi3, er.Narrow(0, start, n).Unsqueeze(0), ei.Narrow(0, start, n).Unsqueeze(0)));
+            // Each chunk's [B, chunk, Dim] temporaries are freed with its own scope (autograd keeps what it needs),
+            // so that memory stays bounded by one chunk instead of growing to B × EntityCount × Dim per temporary.
+            using var scope = torch.NewDisposeScope();
+            parts.Add(Distance(qr3, qi3, er.Narrow(0, start, n).Unsqueeze(0), ei.Narrow(0, start, n).Unsqueeze(0)).MoveToOuterDisposeScope());
         }
         var distance = parts.Count == 1 ? parts[0] : torch.Cat(parts, 1);
         return Margin - distance;
