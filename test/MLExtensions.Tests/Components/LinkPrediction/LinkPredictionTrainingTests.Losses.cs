@@ -108,4 +108,23 @@ public sealed partial class LinkPredictionTrainingTests
             File.Delete(path);
         }
     }
+
+    [TestMethod]
+    public void A_time_budget_stops_after_the_epoch_that_exhausts_it_and_keeps_the_best_weights()
+    {
+        var (train, valid) = FamilyGraph.Split(4, 0.1, seed: 3);
+        var options = new LinkPredictionOptions
+        {
+            Model = KgeModelKind.DistMult, Dim = 16, Epochs = 5, BatchSize = 64, LearningRate = 0.02,
+            EarlyStoppingPatience = 3, MaxTrainingMinutes = 1e-9,   // any epoch takes longer than this
+        };
+        var trainer = new LinkPredictionTrainer(new MLExtContext(seed: 1), options);
+        using var model = trainer.Fit(train, valid);
+        var result = trainer.LastResult!;
+        Assert.AreEqual(1, result.Epochs);
+        Assert.IsTrue(result.StoppedEarly);
+        Assert.AreEqual(result.BestMetric!.Value, model.Evaluate(valid, [train]).Mrr, 1e-6);
+        Assert.ThrowsExactly<ArgumentException>(() => new LinkPredictionTrainer(new MLExtContext(seed: 1),
+            new LinkPredictionOptions { MaxTrainingMinutes = -1 }).Fit(train));
+    }
 }
