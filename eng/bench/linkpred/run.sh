@@ -3,7 +3,10 @@
 #   1. the DistMult 1-N training step, MLExtensions trainer vs python3-torch (same data, batch, loss, optimizer);
 #   2. a short DistMult training run (negative sampling) through the CLI, then filtered evaluation on the test split;
 #   3. the negative-sampling step with row-wise vs dense entity updates, alternated;
-#   4. the longer DistMult (13 epochs at most) and ComplEx (8 at most) runs, early stopping on validation MRR, then the test split.
+#   4. the longer DistMult (13 epochs at most) and ComplEx (8 at most) runs, early stopping on validation MRR, then the test split;
+#   5. the 1-N step again, ours and the peer alternated (three pairs), and the peer with our glibc allocator settings;
+#   6. 1vsAll cross-entropy with reciprocal relations (ComplEx; time-budgeted, stopped after one epoch in BENCHMARKS.md);
+#   7. ComplEx with negative sampling and reciprocal relations, RotatE with negative sampling (time-budgeted), then the test split.
 # The homogeneous-graph figures (GraphSAGE/GCN on the digits k-NN graph) come from eng/bench/linkpred/graph.sh.
 # Usage: eng/bench/linkpred/run.sh [DATA_DIR]   (threads: MLEXT_NUM_THREADS, default 1 here)
 set -euo pipefail
@@ -40,3 +43,27 @@ OPENBLAS_NUM_THREADS=1 "$root/eng/mlext" linkpred train --train "$data/train.txt
   --valid-max 1000 --seed 1
 OPENBLAS_NUM_THREADS=1 "$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-complex-24.zip" --test "$data/test.txt" \
   --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-complex-24-test.json"
+# 5. 1-N step pairs, alternated; then the peer with the allocator settings our native layer applies.
+peer="$root/eng/bench/linkpred/torch_distmult_peer.py"
+for pair in 1 2 3; do
+  if [ $((pair % 2)) = 1 ]; then order="ours peer"; else order="peer ours"; fi
+  for who in $order; do
+    echo "pair $pair $who, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ "$who" = ours ]; then dotnet "$bench" "$data" --steps 10; else OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$peer" "$data" --steps 10; fi
+  done
+done
+OPENBLAS_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=67108864 /usr/bin/python3 "$peer" "$data" --steps 10
+# 6. 1vsAll, reciprocal relations (the Adagrad variant: --optimizer adagrad --dim 100 --batch-size 100 --lr 0.1 --reg-weight 0.1).
+OPENBLAS_NUM_THREADS=1 "$root/eng/mlext" linkpred train --train "$data/train.txt" --valid "$data/valid.txt" --out "$out/wn18rr-complex-1vsall.zip" \
+  --model complex --loss 1vsall --reciprocal --optimizer adamw --dim 50 --batch-size 250 --lr 0.01 \
+  --regularizer n3 --reg-weight 0.05 --epochs 100 --validate-every 1 --patience 2 --max-minutes 68 --seed 1
+# 7. Negative sampling: ComplEx with reciprocal relations, RotatE (whose first validation did not finish in the
+#    run BENCHMARKS.md describes); each under a time budget, then the test split.
+for m in "complex-ns-reciprocal:--model complex --reciprocal --max-minutes 30" "rotate-ns:--model rotate --max-minutes 10"; do
+  name="${m%%:*}"; args="${m#*:}"
+  # shellcheck disable=SC2086
+  OPENBLAS_NUM_THREADS=1 "$root/eng/mlext" linkpred train --train "$data/train.txt" --valid "$data/valid.txt" --out "$out/wn18rr-$name.zip" \
+    $args --loss ns --negatives 32 --dim 100 --batch-size 1024 --lr 0.02 --epochs 24 --validate-every 1 --patience 3 --valid-max 1000 --seed 1
+  OPENBLAS_NUM_THREADS=1 "$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-$name.zip" --test "$data/test.txt" \
+    --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-$name-test.json"
+done

@@ -107,6 +107,11 @@ public sealed class TrainingLoop
                     Report(epoch, globalStep, total, meanLoss, metric, bestMetric, true, clock.Elapsed);
                 }
                 history.Add(new EpochSummary(epoch, meanLoss, metric, clock.Elapsed));
+                if (!stoppedEarly && o.MaxDuration is { } budget && epoch < o.Epochs && clock.Elapsed * (epoch + 1) / epoch > budget)
+                {
+                    stoppedEarly = true;
+                    Log($"stopping after epoch {epoch}: another epoch would end past the time budget of {budget.TotalMinutes.ToString("F0", CultureInfo.InvariantCulture)} min");
+                }
             }
 
             if (best != null && module != null)

@@ -26,4 +26,10 @@ public sealed class TrainingLoopOptions
 
     /// <summary>Whether a NaN or infinite loss stops training with an error (default true).</summary>
     public bool StopOnNonFiniteLoss { get; set; } = true;
+
+    /// <summary>
+    /// Wall-clock budget: after an epoch, training stops (as early stopping does, best weights restored) when one more
+    /// epoch of the mean length so far would end past it. Null (default) = no budget.
+    /// </summary>
+    public TimeSpan? MaxDuration { get; set; }
 }

@@ -22,9 +22,11 @@ internal static class LinkPredTrainCommand
         var dim = new Option<int?>("--dim") { Description = $"Embedding size (default {d.Dim}; graphsage/gcn {g.Dim})" };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => d.Epochs };
         var batch = new Option<int>("--batch-size") { Description = "Queries (1-N) or triples/edges (negative sampling) per step", DefaultValueFactory = _ => d.BatchSize };
-        var lr = new Option<double?>("--lr") { Description = FormattableString.Invariant($"AdamW learning rate (default {d.LearningRate}; graphsage/gcn {g.LearningRate})") };
+        var lr = new Option<double?>("--lr") { Description = FormattableString.Invariant($"Learning rate (default {d.LearningRate}; graphsage/gcn {g.LearningRate})") };
         var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW decoupled weight decay", DefaultValueFactory = _ => d.WeightDecay };
-        var loss = new Option<string>("--loss") { Description = "1-n (BCE over all entities) | ns (negative sampling, self-adversarial); graphsage/gcn always ns", DefaultValueFactory = _ => "1-n" };
+        var loss = new Option<string>("--loss") { Description = "1-n (BCE over all entities, per distinct query) | 1vsall (softmax cross-entropy over all entities, per training triple and direction) | ns (negative sampling, self-adversarial); graphsage/gcn always ns", DefaultValueFactory = _ => "1-n" };
+        var reciprocal = new Option<bool>("--reciprocal") { Description = "Learn an inverse of each relation and score head queries (?, r, t) as tail queries (t, r^-1, ?) (models without an encoder)" };
+        var optimizerName = new Option<string>("--optimizer") { Description = "adamw | adagrad (knowledge-graph models)", DefaultValueFactory = _ => "adamw" };
         var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing of the 1-N loss", DefaultValueFactory = _ => d.LabelSmoothing };
         var negatives = new Option<int?>("--negatives") { Description = $"Negatives per positive (ns; default {d.NegativesPerPositive}; graphsage/gcn {g.NegativesPerPositive})" };
         var temperature = new Option<double?>("--adversarial-temperature") { Description = FormattableString.Invariant($"Self-adversarial temperature α (ns; 0 = uniform; default {d.AdversarialTemperature}; graphsage/gcn {g.AdversarialTemperature})") };
@@ -33,6 +35,7 @@ internal static class LinkPredTrainCommand
         var regWeight = new Option<double>("--reg-weight") { Description = "Regularisation weight λ", DefaultValueFactory = _ => d.RegularizationWeight };
         var patience = new Option<int?>("--patience") { Description = $"Validations without improvement before stopping (0 = off; default {d.EarlyStoppingPatience}; graphsage/gcn {g.EarlyStoppingPatience})" };
         var validateEvery = new Option<int>("--validate-every") { Description = "Validate every N epochs", DefaultValueFactory = _ => d.ValidateEveryEpochs };
+        var maxMinutes = new Option<double>("--max-minutes") { Description = "Time budget: stop after the epoch past which another would exceed it (best validation weights kept; 0 = none)", DefaultValueFactory = _ => 0 };
         var validMax = new Option<int>("--valid-max") { Description = "Validate on at most this many validation triples (seeded sample; 0 = all)", DefaultValueFactory = _ => 0 };
         var layers = new Option<int?>("--encoder-layers") { Description = $"Encoder layers (rgcn-*, compgcn*: default {d.EncoderLayers}; graphsage/gcn: {g.Layers})" };
         var bases = new Option<int>("--encoder-bases") { Description = "R-GCN bases, or blocks with --block-diagonal", DefaultValueFactory = _ => d.EncoderBases };
@@ -41,8 +44,8 @@ internal static class LinkPredTrainCommand
         var denseUpdates = new Option<bool>("--dense-updates") { Description = "ns without encoder: update the whole entity table each step instead of only the rows the batch touches" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var cmd = new Command("train", "Train a link predictor on triples (or on a homogeneous graph's edges with graphsage/gcn); saves a model zip with its id maps");
-        foreach (var o in new Option[] { train, edges, nodeFeatures, idColumn, valid, output, model, decoder, dim, epochs, batch, lr, weightDecay, loss, smoothing,
-                                         negatives, temperature, margin, regularizer, regWeight, patience, validateEvery, validMax, layers, bases, blockDiagonal, coldStart, denseUpdates, seed })
+        foreach (var o in new Option[] { train, edges, nodeFeatures, idColumn, valid, output, model, decoder, dim, epochs, batch, lr, weightDecay, loss, reciprocal, optimizerName, smoothing,
+                                         negatives, temperature, margin, regularizer, regWeight, patience, validateEvery, validMax, maxMinutes, layers, bases, blockDiagonal, coldStart, denseUpdates, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -72,8 +75,15 @@ internal static class LinkPredTrainCommand
                 Mode = p.GetValue(loss)!.ToLowerInvariant() switch
                 {
                     "1-n" or "1n" or "onetoN" => LinkPredictionTrainingMode.OneToN,
+                    "1vsall" or "1-vs-all" => LinkPredictionTrainingMode.OneVsAll,
                     "ns" or "negative-sampling" => LinkPredictionTrainingMode.NegativeSampling,
-                    var other => throw new ArgumentException($"--loss must be 1-n or ns, not '{other}'"),
+                    var other => throw new ArgumentException($"--loss must be 1-n, 1vsall or ns, not '{other}'"),
+                },
+                ReciprocalRelations = p.GetValue(reciprocal),
+                Optimizer = p.GetValue(optimizerName)!.ToLowerInvariant() switch
+                {
+                    "adamw" => KgeOptimizer.AdamW, "adagrad" => KgeOptimizer.Adagrad,
+                    var other => throw new ArgumentException($"--optimizer must be adamw or adagrad, not '{other}'"),
                 },
                 LabelSmoothing = p.GetValue(smoothing), NegativesPerPositive = p.GetValue(negatives) ?? d.NegativesPerPositive,
                 AdversarialTemperature = p.GetValue(temperature) ?? d.AdversarialTemperature, Margin = p.GetValue(margin),
@@ -85,6 +95,7 @@ internal static class LinkPredTrainCommand
                 },
                 RegularizationWeight = p.GetValue(regWeight), EarlyStoppingPatience = p.GetValue(patience) ?? d.EarlyStoppingPatience,
                 ValidateEveryEpochs = p.GetValue(validateEvery), ValidationMaxTriples = p.GetValue(validMax),
+                MaxTrainingMinutes = p.GetValue(maxMinutes),
             };
             return Run(options, trainFile, p.GetValue(valid), p.GetValue(output)!, p.GetValue(seed));
         }));
@@ -109,7 +120,9 @@ internal static class LinkPredTrainCommand
         var valid = validFile is null ? null : TriplesTsvReader.Read(validFile.FullName);
         Console.WriteLine($"{train.Source}: {train.Count} triples" + (train.DuplicatesDropped > 0 ? $" ({train.DuplicatesDropped} repeats dropped)" : "") +
                           (valid is null ? "" : $"; {valid.Source}: {valid.Count} triples") +
-                          $"; {KgeModels.NameOf(options.Model)}, dim {options.Dim}, {(options.Mode == LinkPredictionTrainingMode.OneToN ? "1-N BCE" : "negative sampling")}");
+                          $"; {KgeModels.NameOf(options.Model)}{(options.ReciprocalRelations ? " (reciprocal relations)" : "")}, dim {options.Dim}, " +
+                          options.Mode switch { LinkPredictionTrainingMode.OneToN => "1-N BCE", LinkPredictionTrainingMode.OneVsAll => "1vsAll cross-entropy", _ => "negative sampling" } +
+                          $", {options.Optimizer}");
         var trainer = new LinkPredictionTrainer(ctx, options);
         using var model = CliProgress.Run("linkpred", progress => trainer.Fit(train, valid, progress));
         var r = trainer.LastResult!;

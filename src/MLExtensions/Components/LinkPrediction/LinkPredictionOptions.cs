@@ -7,6 +7,20 @@ public enum LinkPredictionTrainingMode
     OneToN,
     /// <summary>Each triple against K corrupted ones, with self-adversarial weighting (<see cref="SelfAdversarialNegativeSamplingLoss"/>).</summary>
     NegativeSampling,
+    /// <summary>
+    /// 1vsAll: each training triple gives two queries, (h, r, ?) with answer t and (?, r, t) with answer h, each
+    /// scored against all entities with softmax cross-entropy (<see cref="OneVsAllCrossEntropyLoss"/>).
+    /// </summary>
+    OneVsAll,
+}
+
+/// <summary>The optimizer of link-prediction training.</summary>
+public enum KgeOptimizer
+{
+    /// <summary>AdamW (row-wise for the entity table with negative sampling, see <see cref="LinkPredictionOptions.RowwiseEntityUpdates"/>).</summary>
+    AdamW,
+    /// <summary>Adagrad (<see cref="Adagrad"/>), dense updates.</summary>
+    Adagrad,
 }
 
 /// <summary>Which entity encoder runs before the decoder.</summary>
@@ -50,9 +64,9 @@ public sealed class LinkPredictionOptions
     /// <summary>R-GCN relation-matrix decomposition (default basis).</summary>
     public RgcnDecomposition RgcnDecomposition { get; set; } = RgcnDecomposition.Basis;
 
-    /// <summary>1-N scoring or negative sampling (default 1-N).</summary>
+    /// <summary>1-N scoring (BCE), 1vsAll (cross-entropy) or negative sampling (default 1-N).</summary>
     public LinkPredictionTrainingMode Mode { get; set; } = LinkPredictionTrainingMode.OneToN;
-    /// <summary>Label smoothing ε of the 1-N loss (default 0.1).</summary>
+    /// <summary>Label smoothing ε of the 1-N BCE loss (default 0.1; the 1vsAll cross-entropy is not smoothed).</summary>
     public double LabelSmoothing { get; set; } = 0.1;
     /// <summary>Negatives per positive with negative sampling (default 64).</summary>
     public int NegativesPerPositive { get; set; } = 64;
@@ -63,6 +77,13 @@ public sealed class LinkPredictionOptions
     public bool RowwiseEntityUpdates { get; set; } = true;
     /// <summary>Self-adversarial temperature α (default 1; 0 = uniform weights).</summary>
     public double AdversarialTemperature { get; set; } = 1.0;
+    /// <summary>
+    /// Learn an inverse of each relation and score head queries (?, r, t) as tail queries (t, r⁻¹, ?) (default false;
+    /// see <see cref="KgeModel.Reciprocal"/>). Not with an encoder, which adds inverse edges of its own.
+    /// </summary>
+    public bool ReciprocalRelations { get; set; }
+    /// <summary>The optimizer (default AdamW).</summary>
+    public KgeOptimizer Optimizer { get; set; } = KgeOptimizer.AdamW;
 
     /// <summary>Penalty on the batch's embeddings (default N3).</summary>
     public KgeRegularization Regularization { get; set; } = KgeRegularization.N3;
@@ -71,9 +92,9 @@ public sealed class LinkPredictionOptions
 
     /// <summary>Maximum epochs (default 100).</summary>
     public int Epochs { get; set; } = 100;
-    /// <summary>Queries (1-N) or positive triples (negative sampling) per step (default 512).</summary>
+    /// <summary>Queries (1-N) or training triples (1vsAll: two queries each; negative sampling) per step (default 512).</summary>
     public int BatchSize { get; set; } = 512;
-    /// <summary>AdamW learning rate (default 3e-3).</summary>
+    /// <summary>Learning rate of the optimizer (default 3e-3).</summary>
     public double LearningRate { get; set; } = 3e-3;
     /// <summary>AdamW decoupled weight decay (default 0: regularise through <see cref="Regularization"/>).</summary>
     public double WeightDecay { get; set; }
@@ -84,6 +105,11 @@ public sealed class LinkPredictionOptions
     public int EarlyStoppingPatience { get; set; } = 5;
     /// <summary>Validate on at most this many validation triples (a fixed seeded sample); 0 = all (default).</summary>
     public int ValidationMaxTriples { get; set; }
+    /// <summary>
+    /// Wall-clock budget in minutes: training stops after the epoch past which one more would exceed it (best
+    /// validation weights kept, as with early stopping). 0 = none (default).
+    /// </summary>
+    public double MaxTrainingMinutes { get; set; }
     /// <summary>Test triples scored per forward pass in evaluation (default 256).</summary>
     public int EvaluationBatchSize { get; set; } = 256;
 
@@ -99,8 +125,11 @@ public sealed class LinkPredictionOptions
         if (RegularizationWeight < 0) throw new ArgumentException($"RegularizationWeight must not be negative (got {RegularizationWeight})");
         if (ValidateEveryEpochs < 1) throw new ArgumentException($"ValidateEveryEpochs must be at least 1 (got {ValidateEveryEpochs})");
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"EarlyStoppingPatience must not be negative (got {EarlyStoppingPatience})");
+        if (MaxTrainingMinutes < 0) throw new ArgumentException($"MaxTrainingMinutes must not be negative (got {MaxTrainingMinutes})");
         if (EncoderLayers < 1) throw new ArgumentException($"EncoderLayers must be at least 1 (got {EncoderLayers})");
         if (EncoderBases < 1) throw new ArgumentException($"EncoderBases must be at least 1 (got {EncoderBases})");
+        if (ReciprocalRelations && Encoder != EntityEncoderKind.None)
+            throw new ArgumentException($"ReciprocalRelations needs a model without an encoder (the {Encoder} encoder adds inverse edges itself)");
         if (TransENorm is not (1 or 2)) throw new ArgumentException($"TransENorm must be 1 or 2 (got {TransENorm})");
     }
 }

@@ -8,9 +8,9 @@ namespace MLExtensions.Components.LinkPrediction;
 
 /// <summary>
 /// Trains a knowledge-graph embedding model on (head, relation, tail) triples — the pipeline that puts the separate
-/// pieces together: id maps, decoder (<see cref="KgeModel"/>), loss (<see cref="OneToNBceLoss"/> or
-/// <see cref="SelfAdversarialNegativeSamplingLoss"/> with <see cref="UniformNegativeSampler"/>), regulariser
-/// (<see cref="KgeRegularizer"/>), AdamW, the <see cref="TrainingLoop"/> with early stopping on filtered validation
+/// pieces together: id maps, decoder (<see cref="KgeModel"/>, optionally with reciprocal relations), loss
+/// (<see cref="OneToNBceLoss"/>, <see cref="OneVsAllCrossEntropyLoss"/> or <see cref="SelfAdversarialNegativeSamplingLoss"/>
+/// with <see cref="UniformNegativeSampler"/>), regulariser (<see cref="KgeRegularizer"/>), AdamW or Adagrad, the <see cref="TrainingLoop"/> with early stopping on filtered validation
 /// MRR (<see cref="FilteredRankingEvaluator"/>, best weights kept) and progress.
 /// </summary>
 public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
@@ -90,14 +90,20 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
         try
         {
             if (device != Device.CPU) network.To(device);
-            bool rowwise = o.Mode == LinkPredictionTrainingMode.NegativeSampling && o.RowwiseEntityUpdates && network.Encoder is null;
+            bool rowwise = o.Mode == LinkPredictionTrainingMode.NegativeSampling && o.RowwiseEntityUpdates && network.Encoder is null
+                           && o.Optimizer == KgeOptimizer.AdamW;
             using var entityOptimizer = rowwise ? new RowwiseAdamW(network.EntityWeight, o.LearningRate, o.WeightDecay) : null;
-            using var optimizer = new AdamW(network.NamedParameters().Where(p => !rowwise || p.Name != "entity").Select(p => p.Parameter),
-                                            o.LearningRate, weightDecay: o.WeightDecay);
+            var parameters = network.NamedParameters().Where(p => !rowwise || p.Name != "entity").Select(p => p.Parameter);
+            using Optimizer optimizer = o.Optimizer == KgeOptimizer.Adagrad
+                ? new Adagrad(parameters, o.LearningRate, o.WeightDecay)
+                : new AdamW(parameters, o.LearningRate, weightDecay: o.WeightDecay);
             using var generator = new Generator(unchecked((ulong)_context.NextSeed()), device);
-            var step = o.Mode == LinkPredictionTrainingMode.OneToN
-                ? OneToNSteps(network, trainIndex, maps, device)
-                : NegativeSamplingSteps(network, trainIds, generator, device, entityOptimizer);
+            var step = o.Mode switch
+            {
+                LinkPredictionTrainingMode.OneToN => OneToNSteps(network, trainIndex, maps, device),
+                LinkPredictionTrainingMode.OneVsAll => OneVsAllSteps(network, trainIds, device),
+                _ => NegativeSamplingSteps(network, trainIds, generator, device, entityOptimizer),
+            };
 
             var loopOptions = new TrainingLoopOptions
             {
@@ -107,6 +113,7 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
                 ValidateEveryEpochs = o.ValidateEveryEpochs,
                 Progress = progress,
                 ReportEverySteps = Math.Max(1, step.StepsPerEpoch / 20),
+                MaxDuration = o.MaxTrainingMinutes > 0 ? TimeSpan.FromMinutes(o.MaxTrainingMinutes) : null,
                 EarlyStopping = validIds != null && o.EarlyStoppingPatience > 0
                     ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, Maximize = true }
                     : null,
@@ -144,6 +151,25 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
         return device == Device.CPU ? t : t.To(device);
     }
 
+    // The training triples in a new random order each epoch, cut into batches of BatchSize: step s (1-based) takes the s-th.
+    private sealed class Batches(TripleIds train, int batchSize, Random random, Device device)
+    {
+        private readonly int[] _order = Enumerable.Range(0, train.Count).ToArray();
+
+        public int Steps { get; } = (train.Count + batchSize - 1) / batchSize;
+
+        public (Tensor Heads, Tensor Relations, Tensor Tails, int Count) Take(int step)
+        {
+            if (step == 1) random.Shuffle(_order);
+            int start = (step - 1) * batchSize, n = Math.Min(batchSize, train.Count - start);
+            var rows = _order.AsSpan(start, n).ToArray();
+            return (Ids(rows.Select(i => train.Heads[i]).ToArray(), device), Ids(rows.Select(i => train.Relations[i]).ToArray(), device),
+                    Ids(rows.Select(i => train.Tails[i]).ToArray(), device), n);
+        }
+    }
+
+    private Batches TripleBatches(TripleIds train, Device device) => new(train, Options.BatchSize, _context.Random, device);
+
     // 1-N: every distinct (h, r, ?) and (?, r, t) query of the training set, shuffled each epoch.
     private EpochSteps OneToNSteps(KgeModel network, TripleIndex index, KgIdMaps maps, Device device)
     {
@@ -168,7 +194,8 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
                 var scores = tails ? network.ScoreTails(e, r) : network.ScoreHeads(r, e);
                 var answers = batch.Select(q => tails ? index.TailsOf(q.Entity, q.Relation) : index.HeadsOf(q.Relation, q.Entity)).ToList();
                 var term = loss.Compute(scores, OneToNBceLoss.MultiHot(answers, maps.EntityCount, device)) * ((double)batch.Length / n);
-                var penalty = KgeRegularizer.Penalty(o.Regularization, o.RegularizationWeight, network.Factors(e, r), n);
+                var penalty = KgeRegularizer.Penalty(o.Regularization, o.RegularizationWeight,
+                                                     network.Factors(e, tails ? r : network.HeadQueryRelations(r)), n);
                 if (penalty != null) term = term + penalty;
                 lossSum = lossSum is null ? term : lossSum + term;
             }
@@ -177,24 +204,42 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
         });
     }
 
-    // Negative sampling: every training triple against K corruptions, shuffled each epoch.
+    // 1vsAll: every training triple (shuffled each epoch) gives the queries (h, r, ?) → t and (?, r, t) → h, each
+    // against all entities with softmax cross-entropy; the loss is the mean over the 2n queries. The penalty covers
+    // each query's three factors (entity, relation as used by the query, answer) over the 2n queries, so that for a
+    // reciprocal model both the relation and its inverse are penalised (as in Lacroix et al. 2018's N3).
+    private EpochSteps OneVsAllSteps(KgeModel network, TripleIds train, Device device)
+    {
+        var o = Options;
+        var batches = TripleBatches(train, device);
+        return new EpochSteps(batches.Steps, step =>
+        {
+            var (h, r, t, n) = batches.Take(step);
+            var total = (OneVsAllCrossEntropyLoss.Compute(network.ScoreTails(h, r), t)
+                         + OneVsAllCrossEntropyLoss.Compute(network.ScoreHeads(r, t), h)) * 0.5;
+            var factors = network.Factors(torch.Cat([h, t]), r).Concat(network.Factors(torch.Cat([t, h]), network.HeadQueryRelations(r)));
+            var penalty = KgeRegularizer.Penalty(o.Regularization, o.RegularizationWeight, factors, 2L * n);
+            if (penalty != null) total = total + penalty;
+            total.Backward();
+            return total.Item<float>();
+        });
+    }
+
+    // Negative sampling: every training triple against K corruptions, shuffled each epoch. A reciprocal model trains
+    // on each triple (h, r, t) and on its inverse (t, r⁻¹, h), so that the inverse relations that score head queries learn.
     // With a row-wise optimizer the batch scores against a leaf copy of the rows it touches, whose gradient then
     // updates just those rows; the optimizer step for them happens here (the dense optimizer steps the rest).
     private EpochSteps NegativeSamplingSteps(KgeModel network, TripleIds train, Generator generator, Device device, RowwiseAdamW? rowwise)
     {
         var o = Options;
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        if (network.Reciprocal)
+            train = TripleIds.Concat([train, new TripleIds(train.Tails, train.Relations.Select(x => x + network.RelationCount).ToArray(), train.Heads)]);
+        var batches = TripleBatches(train, device);
         var sampler = new UniformNegativeSampler(network.EntityCount, o.NegativesPerPositive, generator);
         var loss = new SelfAdversarialNegativeSamplingLoss(o.AdversarialTemperature);
-        int steps = (train.Count + o.BatchSize - 1) / o.BatchSize;
-        return new EpochSteps(steps, step =>
+        return new EpochSteps(batches.Steps, step =>
         {
-            if (step == 1) _context.Random.Shuffle(order);
-            int start = (step - 1) * o.BatchSize, n = Math.Min(o.BatchSize, train.Count - start);
-            var rows = order.AsSpan(start, n).ToArray();
-            var h = Ids(rows.Select(i => train.Heads[i]).ToArray(), device);
-            var r = Ids(rows.Select(i => train.Relations[i]).ToArray(), device);
-            var t = Ids(rows.Select(i => train.Tails[i]).ToArray(), device);
+            var (h, r, t, n) = batches.Take(step);
             var (nh, nr, nt) = sampler.Sample(h, r, t);
             if (rowwise != null)
             {

@@ -8,7 +8,7 @@ using MLExtensions.Training;
 namespace MLExtensions.Tests.Components.LinkPrediction;
 
 [TestClass]
-public sealed class LinkPredictionTrainingTests
+public sealed partial class LinkPredictionTrainingTests
 {
     // 12 families x 10 people = 120 entities; 6 relations; ~1,000 triples, 10% held out.
     private const int Families = 12;

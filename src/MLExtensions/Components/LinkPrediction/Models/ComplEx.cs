@@ -9,8 +9,8 @@ namespace MLExtensions.Components.LinkPrediction;
 /// </summary>
 public sealed class ComplEx : KgeModel
 {
-    /// <summary>Creates the model; weights start Xavier-normal.</summary>
-    public ComplEx(long entityCount, long relationCount, int dim) : base(entityCount, relationCount, dim, 2L * dim, 2L * dim)
+    /// <summary>Creates the model (with <paramref name="reciprocal"/>, an inverse of each relation too); weights start Xavier-normal.</summary>
+    public ComplEx(long entityCount, long relationCount, int dim, bool reciprocal = false) : base(entityCount, relationCount, dim, 2L * dim, 2L * dim, reciprocal)
     {
         Init.XavierNormal_(EntityWeight);
         Init.XavierNormal_(RelationWeight);

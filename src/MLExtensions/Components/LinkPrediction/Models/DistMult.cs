@@ -6,8 +6,8 @@ namespace MLExtensions.Components.LinkPrediction;
 /// <summary>DistMult: score(h, r, t) = Σ_k h_k r_k t_k. Entities and relations are Dim real numbers.</summary>
 public sealed class DistMult : KgeModel
 {
-    /// <summary>Creates the model; weights start Xavier-normal.</summary>
-    public DistMult(long entityCount, long relationCount, int dim) : base(entityCount, relationCount, dim, dim, dim)
+    /// <summary>Creates the model (with <paramref name="reciprocal"/>, an inverse of each relation too); weights start Xavier-normal.</summary>
+    public DistMult(long entityCount, long relationCount, int dim, bool reciprocal = false) : base(entityCount, relationCount, dim, dim, dim, reciprocal)
     {
         Init.XavierNormal_(EntityWeight);
         Init.XavierNormal_(RelationWeight);

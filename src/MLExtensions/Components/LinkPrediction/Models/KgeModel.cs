@@ -10,8 +10,11 @@ namespace MLExtensions.Components.LinkPrediction;
 /// </summary>
 public abstract class KgeModel : Module
 {
-    /// <summary>Creates the tables: [entities, entityWidth] and [relations, relationWidth].</summary>
-    protected KgeModel(long entityCount, long relationCount, int dim, long entityWidth, long relationWidth)
+    /// <summary>
+    /// Creates the tables: [entities, entityWidth] and [relations, relationWidth], or [2 · relations, relationWidth]
+    /// with <paramref name="reciprocal"/> (row relations + r holds the learned inverse of relation r).
+    /// </summary>
+    protected KgeModel(long entityCount, long relationCount, int dim, long entityWidth, long relationWidth, bool reciprocal = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(entityCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(relationCount);
@@ -19,16 +22,23 @@ public abstract class KgeModel : Module
         EntityCount = entityCount;
         RelationCount = relationCount;
         Dim = dim;
+        Reciprocal = reciprocal;
         RegisterParameter("entity", torch.Empty([entityCount, entityWidth]));
-        RegisterParameter("relation", torch.Empty([relationCount, relationWidth]));
+        RegisterParameter("relation", torch.Empty([reciprocal ? 2 * relationCount : relationCount, relationWidth]));
     }
 
     /// <summary>Which decoder this is.</summary>
     public abstract KgeModelKind Kind { get; }
     /// <summary>Number of entities.</summary>
     public long EntityCount { get; }
-    /// <summary>Number of relations.</summary>
+    /// <summary>Number of relations (of the data; the inverse relations of a reciprocal model are not counted).</summary>
     public long RelationCount { get; }
+    /// <summary>
+    /// Whether each relation r has a learned inverse (row RelationCount + r of the relation table) and a head query
+    /// (?, r, t) is scored as the tail query (t, r⁻¹, ?) (Lacroix et al. 2018; Kazemi and Poole 2018). Triples
+    /// themselves (<see cref="ScoreTriples(Tensor, Tensor, Tensor)"/>) are scored in the forward direction.
+    /// </summary>
+    public bool Reciprocal { get; }
     /// <summary>The embedding size (complex models hold 2·Dim real numbers per entity).</summary>
     public int Dim { get; }
     /// <summary>The entity table.</summary>
@@ -66,8 +76,15 @@ public abstract class KgeModel : Module
     /// <summary>Scores of (head, relation, e) for every entity e: [B, EntityCount].</summary>
     public Tensor ScoreTails(Tensor heads, Tensor relations) => ScoreTails(EntityTable(), heads, relations);
 
-    /// <summary>Scores of (e, relation, tail) for every entity e: [B, EntityCount].</summary>
-    public Tensor ScoreHeads(Tensor relations, Tensor tails) => ScoreHeads(EntityTable(), relations, tails);
+    /// <summary>Scores of (e, relation, tail) for every entity e: [B, EntityCount] (a reciprocal model scores (tail, relation⁻¹, e)).</summary>
+    public Tensor ScoreHeads(Tensor relations, Tensor tails) =>
+        Reciprocal ? ScoreTails(EntityTable(), tails, relations + RelationCount) : ScoreHeads(EntityTable(), relations, tails);
+
+    /// <summary>
+    /// The relation rows a head query (?, r, t) uses: r itself, or for a reciprocal model its inverse r + RelationCount
+    /// (what the regulariser's <see cref="Factors"/> must be given for head queries).
+    /// </summary>
+    public Tensor HeadQueryRelations(Tensor relations) => Reciprocal ? relations + RelationCount : relations;
 
     /// <summary>
     /// Scores of triples whose entity ids index <paramref name="rows"/> (a table of selected entity rows, for example

@@ -4,12 +4,12 @@ namespace MLExtensions.Components.LinkPrediction;
 public static class KgeModels
 {
     /// <summary>A new, randomly initialised model.</summary>
-    public static KgeModel Create(KgeModelKind kind, long entityCount, long relationCount, int dim, double margin, int norm) => kind switch
+    public static KgeModel Create(KgeModelKind kind, long entityCount, long relationCount, int dim, double margin, int norm, bool reciprocal = false) => kind switch
     {
-        KgeModelKind.DistMult => new DistMult(entityCount, relationCount, dim),
-        KgeModelKind.ComplEx => new ComplEx(entityCount, relationCount, dim),
-        KgeModelKind.RotatE => new RotatE(entityCount, relationCount, dim, margin),
-        KgeModelKind.TransE => new TransE(entityCount, relationCount, dim, margin, norm),
+        KgeModelKind.DistMult => new DistMult(entityCount, relationCount, dim, reciprocal),
+        KgeModelKind.ComplEx => new ComplEx(entityCount, relationCount, dim, reciprocal),
+        KgeModelKind.RotatE => new RotatE(entityCount, relationCount, dim, margin, reciprocal),
+        KgeModelKind.TransE => new TransE(entityCount, relationCount, dim, margin, norm, reciprocal),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown model kind"),
     };
 
@@ -19,7 +19,7 @@ public static class KgeModels
     /// </summary>
     public static KgeModel Create(LinkPredictionOptions options, long entityCount, long relationCount, TripleIds graph)
     {
-        var model = Create(options.Model, entityCount, relationCount, options.Dim, options.Margin, options.TransENorm);
+        var model = Create(options.Model, entityCount, relationCount, options.Dim, options.Margin, options.TransENorm, options.ReciprocalRelations);
         try
         {
             if (options.Encoder == EntityEncoderKind.Rgcn)

@@ -12,8 +12,8 @@ public sealed class RotatE : KgeModel
 {
     private const long MaxChunkElements = 1L << 24;
 
-    /// <summary>Creates the model with margin <paramref name="margin"/> (γ); entities start uniform in ±(γ + 2)/Dim.</summary>
-    public RotatE(long entityCount, long relationCount, int dim, double margin) : base(entityCount, relationCount, dim, 2L * dim, dim)
+    /// <summary>Creates the model with margin <paramref name="margin"/> (γ), with <paramref name="reciprocal"/> an inverse of each relation too; entities start uniform in ±(γ + 2)/Dim.</summary>
+    public RotatE(long entityCount, long relationCount, int dim, double margin, bool reciprocal = false) : base(entityCount, relationCount, dim, 2L * dim, dim, reciprocal)
     {
         Margin = margin;
         double range = (margin + 2.0) / dim;
@@ -75,7 +75,10 @@ public sealed class RotatE : KgeModel
         for (long start = 0; start < EntityCount; start += chunk)
         {
             long n = Math.Min(chunk, EntityCount - start);
-            parts.Add(Distance(qr3, qi3, er.Narrow(0, start, n).Unsqueeze(0), ei.Narrow(0, start, n).Unsqueeze(0)));
+            // Each chunk's [B, chunk, Dim] temporaries are freed with its own scope (autograd keeps what it needs),
+            // so that memory stays bounded by one chunk instead of growing to B × EntityCount × Dim per temporary.
+            using var scope = torch.NewDisposeScope();
+            parts.Add(Distance(qr3, qi3, er.Narrow(0, start, n).Unsqueeze(0), ei.Narrow(0, start, n).Unsqueeze(0)).MoveToOuterDisposeScope());
         }
         var distance = parts.Count == 1 ? parts[0] : torch.Cat(parts, 1);
         return Margin - distance;

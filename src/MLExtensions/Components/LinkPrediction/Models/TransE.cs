@@ -6,8 +6,8 @@ namespace MLExtensions.Components.LinkPrediction;
 /// <summary>TransE: score(h, r, t) = γ − ‖h + r − t‖ₚ with p = 1 or 2; all tails (or heads) at once through cdist.</summary>
 public sealed class TransE : KgeModel
 {
-    /// <summary>Creates the model; weights start uniform in ±6/√Dim (Bordes et al.).</summary>
-    public TransE(long entityCount, long relationCount, int dim, double margin, int norm = 1) : base(entityCount, relationCount, dim, dim, dim)
+    /// <summary>Creates the model (with <paramref name="reciprocal"/>, an inverse of each relation too); weights start uniform in ±6/√Dim (Bordes et al.).</summary>
+    public TransE(long entityCount, long relationCount, int dim, double margin, int norm = 1, bool reciprocal = false) : base(entityCount, relationCount, dim, dim, dim, reciprocal)
     {
         if (norm is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(norm), norm, "TransE's norm is 1 or 2");
         Margin = margin;
