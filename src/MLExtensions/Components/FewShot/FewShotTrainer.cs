@@ -100,6 +100,7 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
         }
         var valid = order[..held].Order().ToArray();
         var rest = order[held..].Order().ToArray();
+        _context.WriteLog(MessageSeverity.Info, "FewShot", "validation classes: " + string.Join(',', valid.Select(c => all.ClassNames[c])));
         return (all.SubsetOfClasses(rest), all.SubsetOfClasses(valid));
     }
 
