@@ -57,6 +57,7 @@ internal static class FewShotCommand
         var rotations = Opt("--rotations", "Rotations by 90/180/270 degrees as extra classes", false);
         var jitter = Opt("--jitter", "Small random affine jitter of training images", false);
         var withinGroup = Opt("--within-group", "Draw an episode's classes from one group (first path segment)", false);
+        var balance = Opt("--balance-sources", "Draw training episodes (SimpleShot: mini-batch rows) from each --train source in turn", false);
         var validEvery = Opt("--validate-every", "Validation every this many episodes (0: never)", d.ValidationInterval);
         var validEpisodes = Opt("--validation-episodes", "Episodes per validation", d.ValidationEpisodes);
         var patience = Opt("--patience", "Validations without improvement before stopping (0: never)", d.Patience);
@@ -66,7 +67,7 @@ internal static class FewShotCommand
         var seed = Opt("--seed", "Random seed", 1);
         var cmd = new Command("train", "Meta-train a few-shot model and save it");
         foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, schedule, batchSize,
-                     cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
+                     cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, balance, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -101,6 +102,7 @@ internal static class FewShotCommand
                 Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), AutoInvert = p.GetValue(autoInvert), Rotations = p.GetValue(rotations), AffineJitter = p.GetValue(jitter), WithinGroup = p.GetValue(withinGroup),
                 ValidationInterval = p.GetValue(validEvery), ValidationEpisodes = p.GetValue(validEpisodes), Patience = p.GetValue(patience),
                 LabelColumnName = p.GetValue(labelColumn)!,
+                SourceColumnName = p.GetValue(balance) ? "Source" : null,
             };
             var ctx = new MLExtContext(p.GetValue(seed));
             ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");

@@ -62,6 +62,14 @@ public sealed class FewShotOptions
     /// <summary>The label column (a key or text column). Image folders listed by <see cref="FewShotImageFolder"/> put the relative class folder path there.</summary>
     public string LabelColumnName { get; set; } = "Label";
 
+    /// <summary>
+    /// An optional text column naming the source of each training row (for example the folder it was listed from). When set
+    /// and present in the training data, training draws evenly from the sources: each episode's classes come from one
+    /// source, the sources taking turns, and SimpleShot mini-batch rows are drawn from the sources in turn. Null: every class
+    /// (or row) is equally likely, so a small source is rarely seen next to a large one.
+    /// </summary>
+    public string? SourceColumnName { get; set; }
+
     /// <summary>The method (default ProtoNet).</summary>
     public FewShotAlgorithm Algorithm { get; set; } = FewShotAlgorithm.ProtoNet;
 

@@ -58,7 +58,7 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
         var device = _context.ResolveDevice();
         torch.ManualSeed((ulong)seed);
 
-        using var all = FewShotSet.From(o, image, train, device);
+        using var all = FewShotSet.From(o, image, train, device, sources: true);
         var (trainSet, validSet) = Split(o, all, validation, image, device, seed);
         using var trainSetOwned = trainSet;
         using var validSetOwned = validSet;
@@ -209,8 +209,7 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
 
     private static double SupervisedStep(FewShotOptions o, FewShotEncoder encoder, Linear classifier, FewShotSet set, Random random, Device device)
     {
-        var rows = new int[Math.Min(o.BatchSize, set.RowCount)];
-        for (int i = 0; i < rows.Length; i++) rows[i] = random.Next(set.RowCount);
+        var rows = set.RandomRows(Math.Min(o.BatchSize, set.RowCount), random);
         var y = Tensor.From(rows.Select(r => (long)set.RowClass[r]).ToArray()).To(device);
         var loss = Functional.CrossEntropy(classifier.Forward(encoder.Forward(Input(o, set, rows, random))), y);
         loss.Backward();
