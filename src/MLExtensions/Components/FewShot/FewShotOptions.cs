@@ -65,8 +65,9 @@ public sealed class FewShotOptions
     /// <summary>
     /// An optional text column naming the source of each training row (for example the folder it was listed from). When set
     /// and present in the training data, training draws evenly from the sources: each episode's classes come from one
-    /// source, the sources taking turns, and SimpleShot mini-batch rows are drawn from the sources in turn. Null: every class
-    /// (or row) is equally likely, so a small source is rarely seen next to a large one.
+    /// source, the sources taking turns, and SimpleShot mini-batch rows are drawn from the sources in turn; validation episodes
+    /// on classes held out of the training data are balanced the same way. Null: every class (or row) is equally likely, so a
+    /// small source is rarely seen next to a large one.
     /// </summary>
     public string? SourceColumnName { get; set; }
 
