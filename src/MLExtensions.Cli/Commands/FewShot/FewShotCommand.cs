@@ -40,7 +40,9 @@ internal static class FewShotCommand
         var metaBatch = Opt("--meta-batch", "Tasks per optimiser step", d.MetaBatchSize);
         var lr = Opt("--lr", "Adam learning rate", d.LearningRate);
         var halving = Opt("--lr-halving", "Halve the learning rate every this many episodes", d.LearningRateHalvingEpisodes);
-        var innerSteps = Opt("--inner-steps", "MAML/Reptile adaptation steps", d.InnerSteps);
+        var innerSteps = Opt("--inner-steps", "MAML/Reptile inner-loop steps in training", d.InnerSteps);
+        var adaptSteps = Opt("--adapt-steps", "MAML/Reptile steps when adapting to a support set (0: --inner-steps)", d.AdaptationSteps);
+        var reptileStep = Opt("--reptile-step", "Reptile outer step size, annealed linearly to 0 (0: Adam at --lr instead)", d.ReptileStepSize);
         var innerLr = Opt("--inner-lr", "MAML/Reptile adaptation learning rate", d.InnerLearningRate);
         var schedule = Opt("--schedule", "Learning-rate schedule: step|cosine|constant", "step");
         var batchSize = Opt("--batch-size", "SimpleShot mini-batch size", d.BatchSize);
@@ -55,6 +57,7 @@ internal static class FewShotCommand
         var rotations = Opt("--rotations", "Rotations by 90/180/270 degrees as extra classes", false);
         var jitter = Opt("--jitter", "Small random affine jitter of training images", false);
         var withinGroup = Opt("--within-group", "Draw an episode's classes from one group (first path segment)", false);
+        var balance = Opt("--balance-sources", "Draw training episodes (SimpleShot: mini-batch rows) from each --train source in turn", false);
         var validEvery = Opt("--validate-every", "Validation every this many episodes (0: never)", d.ValidationInterval);
         var validEpisodes = Opt("--validation-episodes", "Episodes per validation", d.ValidationEpisodes);
         var patience = Opt("--patience", "Validations without improvement before stopping (0: never)", d.Patience);
@@ -64,7 +67,7 @@ internal static class FewShotCommand
         var seed = Opt("--seed", "Random seed", 1);
         var cmd = new Command("train", "Meta-train a few-shot model and save it");
         foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, schedule, batchSize,
-                     cosineScale, convChannels, hidden, standardise, innerSteps, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
+                     cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, balance, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -95,10 +98,11 @@ internal static class FewShotCommand
                     "none" => FewShotStandardisation.None,
                     var x => throw new ArgumentException($"unknown standardisation '{x}'; known: global, per-feature, none"),
                 },
-                InnerSteps = p.GetValue(innerSteps), InnerLearningRate = p.GetValue(innerLr), ImageSize = p.GetValue(imageSize),
+                InnerSteps = p.GetValue(innerSteps), AdaptationSteps = p.GetValue(adaptSteps), ReptileStepSize = p.GetValue(reptileStep), InnerLearningRate = p.GetValue(innerLr), ImageSize = p.GetValue(imageSize),
                 Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), AutoInvert = p.GetValue(autoInvert), Rotations = p.GetValue(rotations), AffineJitter = p.GetValue(jitter), WithinGroup = p.GetValue(withinGroup),
                 ValidationInterval = p.GetValue(validEvery), ValidationEpisodes = p.GetValue(validEpisodes), Patience = p.GetValue(patience),
                 LabelColumnName = p.GetValue(labelColumn)!,
+                SourceColumnName = p.GetValue(balance) ? "Source" : null,
             };
             var ctx = new MLExtContext(p.GetValue(seed));
             ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
@@ -135,12 +139,15 @@ internal static class FewShotCommand
         var groups = Opt<string?>("--groups", "Keep only classes of these groups (first path segment; comma-separated)", null);
         var metrics = new Option<FileInfo?>("--metrics-out") { Description = "Write the metrics as JSON here" };
         var seed = Opt("--seed", "Episode seed", 1);
+        var adaptSteps = Opt("--adapt-steps", "MAML/Reptile adaptation steps (0: the model's own)", 0);
         var cmd = new Command("evaluate", "Mean accuracy and 95% interval over random N-way K-shot episodes");
-        foreach (var o in new Option[] { model, data, ways, shots, queries, episodes, withinGroup, classes, groups, metrics, seed }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, data, ways, shots, queries, episodes, withinGroup, classes, groups, metrics, seed, adaptSteps }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
             var ctx = new MLExtContext(p.GetValue(seed));
             using var m = ModelFile.Load<FewShotModel>(p.GetValue(model)!.FullName, ctx);
+            if (p.GetValue(adaptSteps) is var steps and not 0)
+                m.Options.AdaptationSteps = steps > 0 ? steps : throw new ArgumentException($"--adapt-steps must not be negative (got {steps})");
             var batch = FewShotData.Load(ctx, p.GetValue(data)!, m.Options, p.GetValue(classes), p.GetValue(groups));
             var clock = Stopwatch.StartNew();
             var settings = (from n in ParseCounts("--ways", p.GetValue(ways)!) from k in ParseCounts("--shots", p.GetValue(shots)!) select (n, k)).ToList();

@@ -32,8 +32,10 @@ public sealed class EpisodeSampler
     /// <param name="ways">N.</param><param name="shots">K.</param><param name="queries">Q.</param>
     /// <param name="withinGroup">Whether an episode's classes share one group.</param>
     /// <param name="seed">Sampling seed.</param>
+    /// <param name="classSources">The source of every class, or null. With sources, each episode's classes come from one
+    /// source, the sources (those with enough eligible classes) taking turns from a random first one.</param>
     public EpisodeSampler(IReadOnlyList<int> rowClasses, IReadOnlyList<string> classNames, IReadOnlyList<string>? classGroups,
-        int ways, int shots, int queries, bool withinGroup, int seed)
+        int ways, int shots, int queries, bool withinGroup, int seed, IReadOnlyList<string>? classSources = null)
     {
         if (ways < 1) throw new ArgumentException($"ways must be at least 1 (got {ways})");
         if (shots < 1) throw new ArgumentException($"shots must be at least 1 (got {shots}): every class needs a support example");
@@ -57,7 +59,25 @@ public sealed class EpisodeSampler
         if (withinGroup && _eligibleByGroup.Length == 0)
             throw new ArgumentException($"within-group episodes need a group with {ways} classes of at least {shots + queries} examples; no group has that many");
         _random = new Random(seed);
+        if (classSources != null)
+        {
+            // Per source: its eligible classes split by group (within-group) or as one pool; sources without a full episode are left out.
+            _sources = _eligible.GroupBy(c => classSources[c], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => withinGroup
+                    ? g.GroupBy(c => groups[c], StringComparer.Ordinal).Select(x => x.ToArray()).Where(x => x.Length >= ways).ToArray()
+                    : g.Count() >= ways ? [g.ToArray()] : [])
+                .Where(pools => pools.Length > 0).ToArray();
+            if (_sources.Length == 0)
+                throw new ArgumentException($"no source has {ways} classes with at least {shots + queries} examples{(withinGroup ? " in one group" : "")}");
+            _nextSource = _random.Next(_sources.Length);
+        }
     }
+
+    private readonly int[][][]? _sources;
+    private int _nextSource;
+
+    /// <summary>The sources episodes are balanced over (0 when they are not).</summary>
+    public int SourceCount => _sources?.Length ?? 0;
 
     /// <summary>N.</summary>
     public int Ways { get; }
@@ -74,7 +94,14 @@ public sealed class EpisodeSampler
     /// <summary>Draws the next episode.</summary>
     public Episode Next()
     {
-        var pool = WithinGroup ? _eligibleByGroup[_random.Next(_eligibleByGroup.Length)] : _eligible;
+        int[] pool;
+        if (_sources != null)
+        {
+            var pools = _sources[_nextSource];
+            _nextSource = (_nextSource + 1) % _sources.Length;
+            pool = pools[_random.Next(pools.Length)];
+        }
+        else pool = WithinGroup ? _eligibleByGroup[_random.Next(_eligibleByGroup.Length)] : _eligible;
         var classes = Pick(pool, Ways);
         var support = new int[Ways * Shots];
         var query = new int[Ways * Queries];

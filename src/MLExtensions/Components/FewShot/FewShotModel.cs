@@ -73,7 +73,7 @@ public sealed class FewShotModel : ITransformer
         {
             using var grad = torch.EnableGrad();
             var start = Encoder.Parameters().Concat(FewShotMethods.ZeroHead(ways, Encoder.EmbeddingSize, Device)).ToList();
-            var fast = FewShotMethods.Adapt(Encoder, xs, y, start, Options.InnerSteps, Options.InnerLearningRate, createGraph: false);
+            var fast = FewShotMethods.Adapt(Encoder, xs, y, start, Options.EffectiveAdaptationSteps, Options.InnerLearningRate, createGraph: false);
             int n = fast.Count - 2;
             return (new FewShotHead(FewShotHeadKind.Linear, fast[n], fast[n + 1], null), fast.Take(n).Select(t => t.Detach()).ToList());
         }
@@ -92,7 +92,7 @@ public sealed class FewShotModel : ITransformer
 
     /// <summary>
     /// A classifier for exactly the classes of <paramref name="support"/> (rows with the label column and the input
-    /// column): prototypes for ProtoNet/SimpleShot, <see cref="FewShotOptions.InnerSteps"/> adaptation steps for MAML/Reptile.
+    /// column): prototypes for ProtoNet/SimpleShot, <see cref="FewShotOptions.AdaptationSteps"/> adaptation steps for MAML/Reptile.
     /// </summary>
     public FewShotClassifier Adapt(DataBatch support)
     {

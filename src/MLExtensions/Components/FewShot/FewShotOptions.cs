@@ -62,6 +62,15 @@ public sealed class FewShotOptions
     /// <summary>The label column (a key or text column). Image folders listed by <see cref="FewShotImageFolder"/> put the relative class folder path there.</summary>
     public string LabelColumnName { get; set; } = "Label";
 
+    /// <summary>
+    /// An optional text column naming the source of each training row (for example the folder it was listed from). When set
+    /// and present in the training data, training draws evenly from the sources: each episode's classes come from one
+    /// source, the sources taking turns, and SimpleShot mini-batch rows are drawn from the sources in turn; validation episodes
+    /// on classes held out of the training data are balanced the same way. Null: every class (or row) is equally likely, so a
+    /// small source is rarely seen next to a large one.
+    /// </summary>
+    public string? SourceColumnName { get; set; }
+
     /// <summary>The method (default ProtoNet).</summary>
     public FewShotAlgorithm Algorithm { get; set; } = FewShotAlgorithm.ProtoNet;
 
@@ -98,8 +107,21 @@ public sealed class FewShotOptions
     /// <summary>Halving period of the <see cref="FewShotSchedule.Step"/> schedule, in episodes.</summary>
     public int LearningRateHalvingEpisodes { get; set; } = 2000;
 
-    /// <summary>Inner-loop steps of MAML/FOMAML/Reptile, in training and when adapting to a support set.</summary>
+    /// <summary>Inner-loop steps of MAML/FOMAML/Reptile in training (and when adapting, unless <see cref="AdaptationSteps"/> says otherwise).</summary>
     public int InnerSteps { get; set; } = 5;
+
+    /// <summary>
+    /// Inner-loop steps of MAML/FOMAML/Reptile when adapting to a support set (scoring, evaluation, validation); 0: as
+    /// <see cref="InnerSteps"/>. MAML is usually trained with fewer steps than it adapts with at test time.
+    /// </summary>
+    public int AdaptationSteps { get; set; }
+
+    /// <summary>
+    /// Reptile's outer step size ε: each meta-step moves the initialisation ε of the way towards the mean of the task-adapted
+    /// weights, with ε annealed linearly to 0 over the episodes (plain interpolation, no Adam). 0: Adam at
+    /// <see cref="LearningRate"/> on the difference (initialisation - adapted weights) instead, with <see cref="Schedule"/>.
+    /// </summary>
+    public double ReptileStepSize { get; set; } = 1.0;
 
     /// <summary>Inner-loop (SGD) learning rate of MAML/FOMAML/Reptile.</summary>
     public double InnerLearningRate { get; set; } = 0.4;
@@ -173,6 +195,8 @@ public sealed class FewShotOptions
         if (MetaBatchSize < 1) throw new ArgumentException($"MetaBatchSize must be at least 1 (got {MetaBatchSize})");
         if (!(LearningRate > 0)) throw new ArgumentException($"LearningRate must be positive (got {LearningRate})");
         if (InnerSteps < 1) throw new ArgumentException($"InnerSteps must be at least 1 (got {InnerSteps})");
+        if (AdaptationSteps < 0) throw new ArgumentException($"AdaptationSteps must not be negative (got {AdaptationSteps}; 0: as InnerSteps)");
+        if (!(ReptileStepSize >= 0) || ReptileStepSize > 1) throw new ArgumentException($"ReptileStepSize must be in [0, 1] (got {ReptileStepSize}; 0: Adam on the meta-gradient)");
         if (ImageSize < 8) throw new ArgumentException($"ImageSize must be at least 8 pixels (got {ImageSize})");
         if (HiddenSizes.Length == 0 || HiddenSizes.Any(h => h < 1)) throw new ArgumentException("HiddenSizes needs at least one positive size");
         if (ValidationClassFraction is < 0 or >= 1) throw new ArgumentException($"ValidationClassFraction must be in [0, 1) (got {ValidationClassFraction})");
@@ -185,6 +209,9 @@ public sealed class FewShotOptions
         Enum.TryParse<FewShotAlgorithm>(name, ignoreCase: true, out var a) && Enum.IsDefined(a) && !int.TryParse(name, out _)
             ? a
             : throw new ArgumentException($"unknown few-shot algorithm '{name}'; known: protonet, maml, fomaml, reptile, simpleshot");
+
+    /// <summary>The inner-loop steps used when adapting to a support set.</summary>
+    internal int EffectiveAdaptationSteps => AdaptationSteps > 0 ? AdaptationSteps : InnerSteps;
 
     internal FewShotOptions Clone() => (FewShotOptions)MemberwiseClone();
 }

@@ -58,7 +58,7 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
         var device = _context.ResolveDevice();
         torch.ManualSeed((ulong)seed);
 
-        using var all = FewShotSet.From(o, image, train, device);
+        using var all = FewShotSet.From(o, image, train, device, sources: true);
         var (trainSet, validSet) = Split(o, all, validation, image, device, seed);
         using var trainSetOwned = trainSet;
         using var validSetOwned = validSet;
@@ -100,6 +100,7 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
         }
         var valid = order[..held].Order().ToArray();
         var rest = order[held..].Order().ToArray();
+        _context.WriteLog(MessageSeverity.Info, "FewShot", "validation classes: " + string.Join(',', valid.Select(c => all.ClassNames[c])));
         return (all.SubsetOfClasses(rest), all.SubsetOfClasses(valid));
     }
 
@@ -109,8 +110,10 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
         bool simple = o.Algorithm == FewShotAlgorithm.SimpleShot;
         using var classifier = simple ? new Linear(encoder.EmbeddingSize, set.ClassNames.Length, device: device) : null;
         var parameters = encoder.Parameters().Concat(classifier?.Parameters() ?? []).ToList();
-        using var optimizer = new Adam(parameters, o.LearningRate);
-        LrScheduler? schedule = o.Schedule switch
+        // Reptile's meta-gradient is (initialisation - mean adapted weights), so SGD at step size ε is its interpolation step.
+        bool interpolate = o.Algorithm == FewShotAlgorithm.Reptile && o.ReptileStepSize > 0;
+        using Optimizer optimizer = interpolate ? new SGD(parameters, o.ReptileStepSize) : new Adam(parameters, o.LearningRate);
+        LrScheduler? schedule = interpolate ? new LinearDecay(optimizer, o.Episodes) : o.Schedule switch
         {
             FewShotSchedule.Step => new StepLR(optimizer, Math.Max(1, o.LearningRateHalvingEpisodes), 0.5),
             FewShotSchedule.Cosine => new CosineWithWarmup(optimizer, Math.Max(1, o.Episodes / 20), o.Episodes),
@@ -206,8 +209,7 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
 
     private static double SupervisedStep(FewShotOptions o, FewShotEncoder encoder, Linear classifier, FewShotSet set, Random random, Device device)
     {
-        var rows = new int[Math.Min(o.BatchSize, set.RowCount)];
-        for (int i = 0; i < rows.Length; i++) rows[i] = random.Next(set.RowCount);
+        var rows = set.RandomRows(Math.Min(o.BatchSize, set.RowCount), random);
         var y = Tensor.From(rows.Select(r => (long)set.RowClass[r]).ToArray()).To(device);
         var loss = Functional.CrossEntropy(classifier.Forward(encoder.Forward(Input(o, set, rows, random))), y);
         loss.Backward();
@@ -253,7 +255,8 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                     var x = torch.Cat([xs, xq]);
                     var y = torch.Cat([ys, yq]);
                     var fast = FewShotMethods.Adapt(encoder, x, y, start, o.InnerSteps, o.InnerLearningRate, createGraph: false);
-                    // Pseudo-loss whose gradient is (initialisation - adapted weights): Adam then moves the initialisation towards them.
+                    // Pseudo-loss whose gradient is (initialisation - adapted weights); averaged over the meta-batch, a step of SGD at ε
+                    // moves the initialisation ε of the way to the mean adapted weights (or Adam moves it towards them).
                     loss = parameters.Select((p, i) => (p - fast[i].Detach()).Square().Sum() * 0.5).Aggregate((a, b) => a + b);
                     // Reported loss: the adapted weights' loss on the task's query rows.
                     using (torch.NoGrad())
@@ -288,6 +291,13 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
             Eta = TimeSpan.FromTicks((long)(elapsed.Ticks * (double)(o.Episodes - episode) / episode)),
         });
     }
+}
+
+/// <summary>Linear decay of the learning rate from its base value (first step) towards 0 (after the last).</summary>
+internal sealed class LinearDecay(Optimizer optimizer, int totalSteps) : LrScheduler(optimizer)
+{
+    public override double LearningRateAt(int step, double baseLearningRate) =>
+        baseLearningRate * Math.Max(0.0, 1.0 - (double)step / Math.Max(1, totalSteps));
 }
 
 /// <summary>Catalog entry of the few-shot classifier.</summary>

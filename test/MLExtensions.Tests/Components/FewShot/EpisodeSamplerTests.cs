@@ -36,6 +36,30 @@ public sealed class EpisodeSamplerTests
     }
 
     [TestMethod]
+    public void BalancedSourcesTakeTurnsAndKeepAnEpisodeInOneSource()
+    {
+        // Source "big" holds classes 0-9, "small" classes 10-11 and a third source too few for a 2-way episode (class 12 alone).
+        var rowClass = Enumerable.Range(0, 13).SelectMany(c => Enumerable.Repeat(c, 6)).ToArray();
+        var names = Enumerable.Range(0, 13).Select(c => $"g/c{c}").ToArray();
+        var sources = Enumerable.Range(0, 13).Select(c => c < 10 ? "big" : c < 12 ? "small" : "tiny").ToArray();
+        var sampler = new EpisodeSampler(rowClass, names, null, ways: 2, shots: 1, queries: 2, withinGroup: false, seed: 3, classSources: sources);
+        Assert.AreEqual(2, sampler.SourceCount);
+        var drawn = Enumerable.Range(0, 100).Select(_ => sampler.Next()).ToArray();
+        var from = drawn.Select(e => sources[e.Classes[0]]).ToArray();
+        for (int i = 0; i < drawn.Length; i++)
+        {
+            Assert.IsTrue(drawn[i].Classes.All(c => sources[c] == from[i]), "an episode mixes sources");
+            if (i > 0) Assert.AreNotEqual(from[i - 1], from[i], "the sources take turns");
+        }
+        Assert.AreEqual(50, from.Count(s => s == "small"));
+        var unbalanced = new EpisodeSampler(rowClass, names, null, ways: 2, shots: 1, queries: 2, withinGroup: false, seed: 3);
+        Assert.AreEqual(0, unbalanced.SourceCount);
+        Assert.IsLessThan(10, Enumerable.Range(0, 100).Count(_ => unbalanced.Next().Classes.All(c => sources[c] == "small")));
+        Assert.ThrowsExactly<ArgumentException>(() =>
+            new EpisodeSampler(rowClass, names, null, ways: 11, shots: 1, queries: 2, withinGroup: false, seed: 3, classSources: sources));
+    }
+
+    [TestMethod]
     public void TheSameSeedGivesTheSameEpisodes()
     {
         var (rowClass, names, groups) = Data();

@@ -173,6 +173,45 @@ public sealed class FewShotClassifierTests
         }
     }
 
+    [TestMethod]
+    public void ReptileMovesTheInitialisationByTheStepSizeTowardsTheAdaptedWeights()
+    {
+        // One meta-step from the same start and the same task: the move is ε (adapted - start), so linear in ε.
+        var train = FewShotTestData.DigitsWhere(d => d < 5);
+        float[] Weights(double step)
+        {
+            var o = new FewShotOptions { Algorithm = FewShotAlgorithm.Reptile, Episodes = 1, HiddenSizes = [16], ValidationInterval = 0, InnerSteps = 3, InnerLearningRate = 0.1, ReptileStepSize = step };
+            using var m = new MLExtContext(seed: 2).FewShotClassifier(o).Fit(train);
+            return m.Encoder.Parameters().SelectMany(p => p.ToArray<float>()).ToArray();
+        }
+        var (quarter, half, full) = (Weights(0.25), Weights(0.5), Weights(1.0));
+        double moved = 0;
+        for (int i = 0; i < full.Length; i++)
+        {
+            Assert.AreEqual(2 * (half[i] - quarter[i]), full[i] - half[i], 1e-4, $"weight {i}");
+            moved = Math.Max(moved, Math.Abs(full[i] - half[i]));
+        }
+        Assert.IsGreaterThan(1e-3, moved, "the meta-step moved the weights");
+    }
+
+    [TestMethod]
+    public void AdaptationStepsAreThoseOfTheScoringSetting()
+    {
+        // From the zero-initialised head, the first inner step changes only the head; later steps change the encoder too.
+        var train = FewShotTestData.DigitsWhere(d => d < 5);
+        var (support, _) = SupportAndQuery();
+        var o = new FewShotOptions { Algorithm = FewShotAlgorithm.FoMaml, Episodes = 5, HiddenSizes = [16], ValidationInterval = 0, InnerSteps = 1, AdaptationSteps = 3, InnerLearningRate = 0.1 };
+        using var model = new MLExtContext(seed: 3).FewShotClassifier(o).Fit(train);
+        float[] Encoder(FewShotEncoder e) => e.Parameters().SelectMany(p => p.ToArray<float>()).ToArray();
+        var start = Encoder(model.Encoder);
+        using (var three = model.Adapt(support))
+            CollectionAssert.AreNotEqual(start, Encoder(three.Encoder), "three adaptation steps move the encoder");
+        model.Options.AdaptationSteps = 0; // as InnerSteps: one step
+        using (var one = model.Adapt(support))
+            CollectionAssert.AreEqual(start, Encoder(one.Encoder), "one step from a zero head leaves the encoder as it is");
+        Assert.ThrowsExactly<ArgumentException>(() => new MLExtContext(seed: 3).FewShotClassifier(new FewShotOptions { AdaptationSteps = -1 }).Fit(train));
+    }
+
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
