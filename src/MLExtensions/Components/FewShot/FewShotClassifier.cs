@@ -9,6 +9,11 @@ namespace MLExtensions.Components.FewShot;
 /// A few-shot model adapted to one support set: it classifies rows into exactly the support's classes. Transform
 /// appends <c>Score</c> (class probabilities, slot names = class names) and <c>PredictedLabel</c>; it saves and loads
 /// like any model (encoder, preprocessing and the support-derived head in one zip).
+/// Classifiers adapted from MAML, first-order MAML or Reptile models keep the Conv-4 encoder's transductive batch
+/// norm: each scoring batch (<see cref="FewShotOptions.ScoringBatchSize"/> rows) is normalised with its own
+/// statistics, as in meta-training and evaluation. Their predictions therefore depend on the other rows of the batch;
+/// score queries in batches of several images, not one at a time. ProtoNet and SimpleShot classifiers use fixed
+/// statistics and score each row independently.
 /// </summary>
 public sealed class FewShotClassifier : ITransformer
 {
