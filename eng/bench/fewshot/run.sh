@@ -156,7 +156,11 @@ done
 for k in 1 5; do
   eng/mlext fewshot evaluate --model "$out/omni-maml.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
     --ways 5 --shots $k --queries 15 --episodes 600 --adapt-steps 1 --seed 1 --metrics-out "$out/omni-maml-5w${k}s.json"
+  eng/mlext fewshot evaluate --model "$out/omni-maml.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" --within-group \
+    --ways 5 --shots $k --queries 15 --episodes 600 --adapt-steps 1 --seed 1 --metrics-out "$out/omni-maml-5w${k}s-within.json"
 done
+eng/mlext fewshot evaluate --model "$out/omni-maml.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+  --ways 20 --shots 1 --queries 15 --episodes 600 --adapt-steps 1 --seed 1 --metrics-out "$out/omni-maml-20w1s.json"
 # Reptile: the interpolation meta-step (step 1 annealed to 0); inner rate chosen on validation (0.4 vs 0.1, 40 meta-steps).
 for lr in 0.4 0.1; do
   eng/mlext fewshot train --train $O/images_background_small1 --out "$out/pilot-reptile-$lr.zip" --algorithm reptile --invert --rotations \
