@@ -95,3 +95,19 @@ public sealed class StepLR : LrScheduler
 
     public override double LearningRateAt(int step, double baseLearningRate) => baseLearningRate * Math.Pow(Gamma, step / StepSize);
 }
+
+/// <summary>Linear decay from the base rate towards 0: lr = base * max(0, 1 - s / T); after T steps the rate stays at 0.</summary>
+public sealed class LinearDecay : LrScheduler
+{
+    public LinearDecay(Optimizer optimizer, int totalSteps) : base(optimizer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(totalSteps);
+        TotalSteps = totalSteps;
+        Apply();
+    }
+
+    public int TotalSteps { get; }
+
+    public override double LearningRateAt(int step, double baseLearningRate) =>
+        baseLearningRate * Math.Max(0.0, 1.0 - (double)step / Math.Max(1, TotalSteps));
+}

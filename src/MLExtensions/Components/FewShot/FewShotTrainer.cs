@@ -293,13 +293,6 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
     }
 }
 
-/// <summary>Linear decay of the learning rate from its base value (first step) towards 0 (after the last).</summary>
-internal sealed class LinearDecay(Optimizer optimizer, int totalSteps) : LrScheduler(optimizer)
-{
-    public override double LearningRateAt(int step, double baseLearningRate) =>
-        baseLearningRate * Math.Max(0.0, 1.0 - (double)step / Math.Max(1, totalSteps));
-}
-
 /// <summary>Catalog entry of the few-shot classifier.</summary>
 public static class FewShotCatalog
 {

@@ -19,7 +19,7 @@ public enum KgeOptimizer
 {
     /// <summary>AdamW (row-wise for the entity table with negative sampling, see <see cref="LinkPredictionOptions.RowwiseEntityUpdates"/>).</summary>
     AdamW,
-    /// <summary>Adagrad (<see cref="Adagrad"/>), dense updates.</summary>
+    /// <summary>Adagrad (<see cref="MLExtensions.Torch.Optim.Adagrad"/>), dense updates.</summary>
     Adagrad,
 }
 

@@ -1,6 +1,7 @@
 using MLExtensions.Components.LinkPrediction;
 using MLExtensions.Model;
 using MLExtensions.Torch;
+using MLExtensions.Torch.Optim;
 
 namespace MLExtensions.Tests.Components.LinkPrediction;
 

@@ -78,7 +78,7 @@ public abstract class KgeModel : Module
 
     /// <summary>Scores of (e, relation, tail) for every entity e: [B, EntityCount] (a reciprocal model scores (tail, relation⁻¹, e)).</summary>
     public Tensor ScoreHeads(Tensor relations, Tensor tails) =>
-        Reciprocal ? ScoreTails(EntityTable(), tails, relations + RelationCount) : ScoreHeads(EntityTable(), relations, tails);
+        Reciprocal ? ScoreTails(EntityTable(), tails, HeadQueryRelations(relations)) : ScoreHeads(EntityTable(), relations, tails);
 
     /// <summary>
     /// The relation rows a head query (?, r, t) uses: r itself, or for a reciprocal model its inverse r + RelationCount

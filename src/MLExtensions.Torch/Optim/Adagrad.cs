@@ -1,7 +1,4 @@
-using MLExtensions.Torch;
-using MLExtensions.Torch.Optim;
-
-namespace MLExtensions.Components.LinkPrediction;
+namespace MLExtensions.Torch.Optim;
 
 /// <summary>
 /// Adagrad (Duchi et al. 2011), torch's rule without learning-rate decay: g = grad + wd · p;
