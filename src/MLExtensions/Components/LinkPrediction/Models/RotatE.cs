@@ -63,8 +63,26 @@ public sealed class RotatE : KgeModel
         return AgainstAll(table, qr, qi);
     }
 
-    // γ − distance from each query [B, Dim] to every entity, in entity chunks that keep [B, chunk, Dim] bounded.
+    // γ − distance from each query [B, Dim] to every entity. Without autograd on the CPU (evaluation, prediction) a
+    // fused kernel computes it; otherwise tensor operations in entity chunks that keep [B, chunk, Dim] bounded.
     private Tensor AgainstAll(Tensor table, Tensor qr, Tensor qi)
+    {
+        if (!torch.IsGradEnabled && table.Device.Type == DeviceType.CPU && table.DType == ScalarType.Float32)
+            return FusedAgainstAll(table, qr, qi);
+        return ChunkedAgainstAll(table, qr, qi);
+    }
+
+    private Tensor FusedAgainstAll(Tensor table, Tensor qr, Tensor qi)
+    {
+        long b = qr.Size(0);
+        var queries = torch.Cat([qr, qi], -1).ToArray<float>();
+        var entities = table.ToArray<float>();
+        var scores = new float[checked(b * EntityCount)];
+        RotationDistanceKernel.Score(queries, entities, Dim, (float)Margin, scores, torch.NumThreads);
+        return Tensor.From(scores, b, EntityCount);
+    }
+
+    private Tensor ChunkedAgainstAll(Tensor table, Tensor qr, Tensor qi)
     {
         long b = qr.Size(0);
         long chunk = Math.Max(1, MaxChunkElements / Math.Max(1, b * Dim));
