@@ -1,3 +1,4 @@
+using System.Globalization;
 using MLExtensions.Training;
 using Spectre.Console;
 
@@ -28,12 +29,20 @@ internal static class CliProgress
         return result;
     }
 
-    private static string Describe(TrainingProgress p)
+    internal static string Describe(TrainingProgress p)
     {
         var metric = p.Metric.HasValue ? $" {p.MetricName} {p.Metric:F4}" : "";
         var best = p.BestMetric.HasValue ? $" (best {p.BestMetric:F4})" : "";
-        var eta = p.Eta.HasValue ? $" ETA {p.Eta:hh\\:mm\\:ss}" : "";
+        var eta = p.Eta.HasValue ? $" ETA {FormatEta(p.Eta.Value)}" : "";
         return $"epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {p.Loss:F4}{metric}{best}{eta}";
+    }
+
+    /// <summary>hh:mm:ss, with the whole days in front from 24 hours on ("1d 03:12:00"); a negative estimate shows as zero.</summary>
+    internal static string FormatEta(TimeSpan eta)
+    {
+        if (eta < TimeSpan.Zero) eta = TimeSpan.Zero;
+        var clock = eta.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
+        return eta.Days > 0 ? string.Create(CultureInfo.InvariantCulture, $"{eta.Days}d {clock}") : clock;
     }
 
     private sealed class BarReporter(ProgressTask task, string title) : IProgress<TrainingProgress>
