@@ -97,6 +97,7 @@ internal static class RotationDistanceKernel
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Term(ref float ar, ref float br, ref float ai, ref float bi, int k)
     {
         float dr = Unsafe.Add(ref ar, k) - Unsafe.Add(ref br, k);
@@ -107,6 +108,7 @@ internal static class RotationDistanceKernel
     private const float Epsilon = 1e-9f;
 
     // Eight lanes (offset `half` within each W-lane vector) of the terms of vector j.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Terms(ref float ar, ref float br, ref float ai, ref float bi, int j, int lanes, int half)
     {
         nuint at = (nuint)(j * lanes + half);
@@ -115,6 +117,7 @@ internal static class RotationDistanceKernel
         return Vector256.Sqrt(dr * dr + di * di + Vector256.Create(Epsilon));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> VectorRowSum(ref float ar, ref float br, ref float ai, ref float bi, int vectors, int lanes, int half)
     {
         int rows = vectors / 4;
