@@ -7,7 +7,7 @@
 #   5. the 1-N step again, ours and the peer alternated (three pairs), and the peer with our glibc allocator settings;
 #   6. 1vsAll cross-entropy with reciprocal relations (ComplEx; time-budgeted, stopped after one epoch in BENCHMARKS.md);
 #   7. ComplEx with negative sampling and reciprocal relations, RotatE with negative sampling (time-budgeted), then the test split;
-#   8. RotatE's all-entity scoring: `linkpred evaluate` of the first 200 validation triples (a 1-epoch RotatE model).
+#   8. RotatE's (and TransE's) all-entity scoring: `linkpred evaluate` of the first 200 validation triples (1-epoch models).
 # The homogeneous-graph figures (GraphSAGE/GCN on the digits k-NN graph) come from eng/bench/linkpred/graph.sh.
 # Usage: eng/bench/linkpred/run.sh [DATA_DIR]   (threads: MLEXT_NUM_THREADS, default 1 here)
 set -euo pipefail
@@ -76,3 +76,8 @@ done
 head -200 "$data/valid.txt" > "$out/valid200.txt"
 "$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-rotate-e1.zip" --test "$out/valid200.txt" \
   --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-rotate-e1-valid200.json"
+# The same for TransE (all entities through cdist), for comparison.
+"$root/eng/mlext" linkpred train --train "$data/train.txt" --out "$out/wn18rr-transe-e1.zip" \
+  --model transe --loss ns --negatives 32 --dim 100 --batch-size 1024 --lr 0.02 --epochs 1 --seed 1
+"$root/eng/mlext" linkpred evaluate --model "$out/wn18rr-transe-e1.zip" --test "$out/valid200.txt" \
+  --filter "$data/train.txt,$data/valid.txt" --metrics-out "$out/wn18rr-transe-e1-valid200.json"
