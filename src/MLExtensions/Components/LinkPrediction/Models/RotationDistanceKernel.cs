@@ -11,7 +11,9 @@ namespace MLExtensions.Components.LinkPrediction;
 /// temporary per step (about eight of them), so its cost is memory traffic; here each (query, entity) pair is reduced
 /// in registers and a block of entity rows stays in cache while every query of the batch passes over it, which
 /// leaves the square roots as the cost. Each coordinate term is computed with the same float operations in the same
-/// order as the tensor form; only the order in which the Dim terms are summed differs (a few ulps). A pair's score
+/// order as the tensor form, and the Dim terms are summed in the order of libtorch's vectorised sum (see
+/// <see cref="Distance"/>), so where its vector width is detected right the scores equal the tensor form's bit for bit;
+/// elsewhere they differ by a few ulps. A pair's score
 /// never depends on where its entity lies in the table, so entities with equal rows get equal scores (ties stay ties).
 /// No autograd: the training path keeps the tensor form.
 /// </summary>
