@@ -245,7 +245,10 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                 {
                     var start = parameters.Concat(FewShotMethods.ZeroHead(o.Ways, encoder.EmbeddingSize, device)).ToList();
                     var fast = FewShotMethods.Adapt(encoder, xs, ys, start, o.InnerSteps, o.InnerLearningRate, createGraph: o.Algorithm == FewShotAlgorithm.Maml);
-                    loss = Functional.CrossEntropy(FewShotMethods.FastLogits(encoder, xq, fast), yq);
+                    // The query is normalised as adapted classifiers score it: with the support's statistics under the adapted
+                    // weights (unless the transductive protocol, the query batch's own statistics, is asked for).
+                    var statistics = o.TransductiveTraining ? null : FewShotMethods.SupportStatistics(encoder, xs, fast);
+                    loss = Functional.CrossEntropy(FewShotMethods.FastLogits(encoder, xq, fast, statistics), yq);
                     break;
                 }
                 case FewShotAlgorithm.Reptile:
