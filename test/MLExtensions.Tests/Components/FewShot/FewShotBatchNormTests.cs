@@ -44,6 +44,32 @@ public sealed class FewShotBatchNormTests
         for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-5f, $"{what}: value {i}");
     }
 
+    // Removes the batch-norm mode from a classifier zip's manifest, as files written before it existed lack it.
+    private static void StripBatchNormMode(string zip)
+    {
+        using var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Update);
+        var entry = archive.GetEntry(ModelFile.ManifestEntryName)!;
+        System.Text.Json.Nodes.JsonNode json;
+        using (var read = entry.Open()) json = System.Text.Json.Nodes.JsonNode.Parse(read)!;
+        int removed = Remove(json);
+        Assert.AreEqual(1, removed, "the manifest names the batch-norm mode once");
+        entry.Delete();
+        using var write = archive.CreateEntry(ModelFile.ManifestEntryName).Open();
+        write.Write(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));
+
+        static int Remove(System.Text.Json.Nodes.JsonNode? node)
+        {
+            int n = 0;
+            if (node is System.Text.Json.Nodes.JsonObject o)
+            {
+                if (o.Remove("batchNorm")) n++;
+                foreach (var kv in o.ToList()) n += Remove(kv.Value);
+            }
+            else if (node is System.Text.Json.Nodes.JsonArray a) foreach (var x in a) n += Remove(x);
+            return n;
+        }
+    }
+
     [TestMethod]
     public void FoMamlClassifierScoresEachQueryIndependentlyAndTheZipKeepsIt()
     {
@@ -100,6 +126,13 @@ public sealed class FewShotBatchNormTests
             transductive.Save(zip);
             using var tLoaded = ModelFile.Load<FewShotClassifier>(zip);
             AssertClose(tBatched, Scores(tLoaded, queries), "transductive, loaded");
+
+            // A classifier file written before the support statistics were kept (no batch-norm mode in its manifest) loads
+            // as it then scored: with the statistics of each batch.
+            classifier.Save(zip);
+            StripBatchNormMode(zip);
+            using var old = ModelFile.Load<FewShotClassifier>(zip);
+            AssertClose(tBatched, Scores(old, queries), "file without a batch-norm mode");
         }
         finally { Directory.Delete(root, true); }
     }
