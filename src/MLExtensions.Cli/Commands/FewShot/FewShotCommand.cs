@@ -57,7 +57,7 @@ internal static class FewShotCommand
         var rotations = Opt("--rotations", "Rotations by 90/180/270 degrees as extra classes", false);
         var jitter = Opt("--jitter", "Small random affine jitter of training images", false);
         var withinGroup = Opt("--within-group", "Draw an episode's classes from one group (first path segment)", false);
-        var transductiveTraining = Opt("--transductive-training", "MAML/FOMAML: normalise each task's query rows with their own batch statistics (default: the support's, as scoring does)", false);
+        var supportStatsTraining = Opt("--support-statistics-training", "MAML/FOMAML: normalise each task's query rows with the support's batch statistics, as scoring does (default: their own)", false);
         var balance = Opt("--balance-sources", "Draw training episodes (SimpleShot: mini-batch rows) from each --train source in turn", false);
         var validEvery = Opt("--validate-every", "Validation every this many episodes (0: never)", d.ValidationInterval);
         var validEpisodes = Opt("--validation-episodes", "Episodes per validation", d.ValidationEpisodes);
@@ -68,7 +68,7 @@ internal static class FewShotCommand
         var seed = Opt("--seed", "Random seed", 1);
         var cmd = new Command("train", "Meta-train a few-shot model and save it");
         foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, schedule, batchSize,
-                     cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, transductiveTraining, balance, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
+                     cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, supportStatsTraining, balance, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -101,7 +101,7 @@ internal static class FewShotCommand
                 },
                 InnerSteps = p.GetValue(innerSteps), AdaptationSteps = p.GetValue(adaptSteps), ReptileStepSize = p.GetValue(reptileStep), InnerLearningRate = p.GetValue(innerLr), ImageSize = p.GetValue(imageSize),
                 Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), AutoInvert = p.GetValue(autoInvert), Rotations = p.GetValue(rotations), AffineJitter = p.GetValue(jitter), WithinGroup = p.GetValue(withinGroup),
-                TransductiveTraining = p.GetValue(transductiveTraining),
+                SupportStatisticsTraining = p.GetValue(supportStatsTraining),
                 ValidationInterval = p.GetValue(validEvery), ValidationEpisodes = p.GetValue(validEpisodes), Patience = p.GetValue(patience),
                 LabelColumnName = p.GetValue(labelColumn)!,
                 SourceColumnName = p.GetValue(balance) ? "Source" : null,

@@ -245,9 +245,8 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                 {
                     var start = parameters.Concat(FewShotMethods.ZeroHead(o.Ways, encoder.EmbeddingSize, device)).ToList();
                     var fast = FewShotMethods.Adapt(encoder, xs, ys, start, o.InnerSteps, o.InnerLearningRate, createGraph: o.Algorithm == FewShotAlgorithm.Maml);
-                    // The query is normalised as adapted classifiers score it: with the support's statistics under the adapted
-                    // weights (unless the transductive protocol, the query batch's own statistics, is asked for).
-                    var statistics = o.TransductiveTraining ? null : FewShotMethods.SupportStatistics(encoder, xs, fast);
+                    // The query batch's own statistics (transductive), or, when asked, the support's under the adapted weights.
+                    var statistics = o.SupportStatisticsTraining ? FewShotMethods.SupportStatistics(encoder, xs, fast) : null;
                     loss = Functional.CrossEntropy(FewShotMethods.FastLogits(encoder, xq, fast, statistics), yq);
                     break;
                 }
