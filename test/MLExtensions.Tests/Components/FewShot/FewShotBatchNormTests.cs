@@ -85,6 +85,9 @@ public sealed class FewShotBatchNormTests
             {
                 Algorithm = FewShotAlgorithm.FoMaml, ImageSize = 16, ConvChannels = 8, Ways = 3, Shots = 1, Queries = 3, Episodes = 20,
                 InnerSteps = 2, InnerLearningRate = 0.2, ValidationInterval = 0, ScoringBatchSize = 4,
+                // Meta-trained as it scores (the query normalised with the support's statistics): the one path of the
+                // trainer that differentiates through those statistics.
+                SupportStatisticsTraining = true,
             };
             using var model = new MLExtContext(seed: 1).FewShotClassifier(o).Fit(Rows(all, baseRows));
             // Support: two images of each new digit; queries: three others of each (15 rows, scored in batches of 4).
