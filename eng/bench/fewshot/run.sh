@@ -186,3 +186,29 @@ for wg in "" "--within-group"; do
   eng/mlext fewshot evaluate --model "$out/mix-simpleshot-2k-balanced.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" --ways 5,20 --shots 1,5 \
     --queries 15 --episodes 600 $wg --seed 1 --metrics-out "$out/mix-simpleshot-2k-balanced-omni${wg:+-within}.json"
 done
+
+# Batch norm of adapted MAML classifiers: fixed support statistics (the default: each query scored on its own) vs the
+# transductive protocol (each batch of queries normalised with its own statistics), and the same choice in meta-training.
+# Two second-order MAML runs that differ only in the training mode, compared on the held-out training characters (the
+# validation accuracy `fewshot train` reports and 150 episodes at the test protocol, both scored with support
+# statistics), then on the new alphabets both ways (300 episodes).
+for tt in "--support-statistics-training" ""; do
+  m=pilot-maml${tt:+-support}
+  eng/mlext fewshot train --train $O/images_background_small1 --out "$out/$m.zip" --algorithm maml --invert --rotations \
+    --ways 5 --shots 1 --queries 5 --episodes 400 --meta-batch 8 --inner-steps 1 --inner-lr 0.4 --adapt-steps 3 --schedule constant \
+    --validate-every 200 --validation-episodes 100 --seed 1 $tt
+  eng/mlext fewshot evaluate --model "$out/$m.zip" --data $O/images_background_small1 --classes "$VAL" --ways 5 --shots 1,5 --queries 15 \
+    --episodes 150 --adapt-steps 1 --seed 2 --metrics-out "$out/val-$m.json"
+  for t in "" "--transductive-batch-norm"; do
+    eng/mlext fewshot evaluate --model "$out/$m.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+      --ways 5 --shots 1,5 --queries 15 --episodes 300 --adapt-steps 1 --seed 1 $t --metrics-out "$out/omni-$m${t:+-transductive-bn}.json"
+  done
+done
+# Reptile (the settings above, 100 meta-steps) scored both ways.
+eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-reptile-100.zip" --algorithm reptile --invert --rotations \
+  --ways 5 --shots 1 --queries 5 --episodes 100 --meta-batch 5 --inner-steps 5 --inner-lr 0.4 --adapt-steps 10 --reptile-step 1 \
+  --validate-every 100 --validation-episodes 100 --seed 1
+for t in "" "--transductive-batch-norm"; do
+  eng/mlext fewshot evaluate --model "$out/omni-reptile-100.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+    --ways 5 --shots 1,5 --queries 15 --episodes 200 --seed 1 $t --metrics-out "$out/omni-reptile-100${t:+-transductive-bn}.json"
+done

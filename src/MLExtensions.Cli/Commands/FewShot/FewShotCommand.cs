@@ -57,6 +57,7 @@ internal static class FewShotCommand
         var rotations = Opt("--rotations", "Rotations by 90/180/270 degrees as extra classes", false);
         var jitter = Opt("--jitter", "Small random affine jitter of training images", false);
         var withinGroup = Opt("--within-group", "Draw an episode's classes from one group (first path segment)", false);
+        var supportStatsTraining = Opt("--support-statistics-training", "MAML/FOMAML: normalise each task's query rows with the support's batch statistics, as scoring does (default: their own)", false);
         var balance = Opt("--balance-sources", "Draw training episodes (SimpleShot: mini-batch rows) from each --train source in turn", false);
         var validEvery = Opt("--validate-every", "Validation every this many episodes (0: never)", d.ValidationInterval);
         var validEpisodes = Opt("--validation-episodes", "Episodes per validation", d.ValidationEpisodes);
@@ -67,7 +68,7 @@ internal static class FewShotCommand
         var seed = Opt("--seed", "Random seed", 1);
         var cmd = new Command("train", "Meta-train a few-shot model and save it");
         foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, schedule, batchSize,
-                     cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, balance, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
+                     cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, supportStatsTraining, balance, validEvery, validEpisodes, patience, labelColumn, classes, groups, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -100,6 +101,7 @@ internal static class FewShotCommand
                 },
                 InnerSteps = p.GetValue(innerSteps), AdaptationSteps = p.GetValue(adaptSteps), ReptileStepSize = p.GetValue(reptileStep), InnerLearningRate = p.GetValue(innerLr), ImageSize = p.GetValue(imageSize),
                 Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), AutoInvert = p.GetValue(autoInvert), Rotations = p.GetValue(rotations), AffineJitter = p.GetValue(jitter), WithinGroup = p.GetValue(withinGroup),
+                SupportStatisticsTraining = p.GetValue(supportStatsTraining),
                 ValidationInterval = p.GetValue(validEvery), ValidationEpisodes = p.GetValue(validEpisodes), Patience = p.GetValue(patience),
                 LabelColumnName = p.GetValue(labelColumn)!,
                 SourceColumnName = p.GetValue(balance) ? "Source" : null,
@@ -140,27 +142,36 @@ internal static class FewShotCommand
         var metrics = new Option<FileInfo?>("--metrics-out") { Description = "Write the metrics as JSON here" };
         var seed = Opt("--seed", "Episode seed", 1);
         var adaptSteps = Opt("--adapt-steps", "MAML/Reptile adaptation steps (0: the model's own)", 0);
+        var transductive = Opt("--transductive-batch-norm",
+            "MAML/FOMAML/Reptile: normalise each episode's queries with their own batch statistics (the published protocol; default: the support's, as adapted classifiers score)", false);
         var cmd = new Command("evaluate", "Mean accuracy and 95% interval over random N-way K-shot episodes");
-        foreach (var o in new Option[] { model, data, ways, shots, queries, episodes, withinGroup, classes, groups, metrics, seed, adaptSteps }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, data, ways, shots, queries, episodes, withinGroup, classes, groups, metrics, seed, adaptSteps, transductive }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
             var ctx = new MLExtContext(p.GetValue(seed));
             using var m = ModelFile.Load<FewShotModel>(p.GetValue(model)!.FullName, ctx);
             if (p.GetValue(adaptSteps) is var steps and not 0)
                 m.Options.AdaptationSteps = steps > 0 ? steps : throw new ArgumentException($"--adapt-steps must not be negative (got {steps})");
+            m.Options.TransductiveBatchNorm = p.GetValue(transductive);
             var batch = FewShotData.Load(ctx, p.GetValue(data)!, m.Options, p.GetValue(classes), p.GetValue(groups));
             var clock = Stopwatch.StartNew();
             var settings = (from n in ParseCounts("--ways", p.GetValue(ways)!) from k in ParseCounts("--shots", p.GetValue(shots)!) select (n, k)).ToList();
             var results = m.Evaluate(batch, settings, p.GetValue(queries), p.GetValue(episodes), p.GetValue(withinGroup), p.GetValue(seed));
             var seconds = clock.Elapsed.TotalSeconds;
+            JsonObject Json(FewShotEvaluation r)
+            {
+                var o = r.ToJson();
+                o["transductiveBatchNorm"] = m.Options.TransductiveBatchNorm;
+                return o;
+            }
             JsonNode json;
             if (results.Count == 1)
             {
-                var one = results[0].ToJson();
+                var one = Json(results[0]);
                 one["seconds"] = seconds;
                 json = one;
             }
-            else json = new JsonArray(results.Select(r => (JsonNode)r.ToJson()).ToArray());
+            else json = new JsonArray(results.Select(r => (JsonNode)Json(r)).ToArray());
             var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
             Console.WriteLine(text);
             if (p.GetValue(metrics) is { } f) File.WriteAllText(f.FullName, text + Environment.NewLine);

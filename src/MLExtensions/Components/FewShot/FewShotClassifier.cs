@@ -9,16 +9,23 @@ namespace MLExtensions.Components.FewShot;
 /// A few-shot model adapted to one support set: it classifies rows into exactly the support's classes. Transform
 /// appends <c>Score</c> (class probabilities, slot names = class names) and <c>PredictedLabel</c>; it saves and loads
 /// like any model (encoder, preprocessing and the support-derived head in one zip).
-/// Classifiers adapted from MAML, first-order MAML or Reptile models keep the Conv-4 encoder's transductive batch
-/// norm: each scoring batch (<see cref="FewShotOptions.ScoringBatchSize"/> rows) is normalised with its own
-/// statistics, as in meta-training and evaluation. Their predictions therefore depend on the other rows of the batch;
-/// score queries in batches of several images, not one at a time. ProtoNet and SimpleShot classifiers use fixed
-/// statistics and score each row independently.
+/// Every row is scored on its own: the same row gets the same scores alone, in any batch and in any order. Classifiers
+/// adapted from MAML, first-order MAML or Reptile models normalise the Conv-4 encoder's batch norm with the support
+/// set's statistics under the adapted weights, fixed at the end of adaptation and saved in the zip; ProtoNet and
+/// SimpleShot classifiers use the statistics fixed at training time. Only with
+/// <see cref="FewShotOptions.TransductiveBatchNorm"/> set when adapting (the published MAML protocol, kept for
+/// comparison) is each scoring batch (<see cref="FewShotOptions.ScoringBatchSize"/> rows) normalised with its own
+/// statistics, so that a prediction depends on the other rows of the batch; classifiers saved before the support
+/// statistics existed load in that mode too (adapt them again to score rows independently).
 /// </summary>
 public sealed class FewShotClassifier : ITransformer
 {
     /// <summary>The component name in model files.</summary>
     public const string ComponentName = "FewShotClassifier.Adapted";
+
+    private const string BatchNormSupport = "support";
+    private const string BatchNormTransductive = "batch";
+    private const string BatchNormFixed = "fixed";
 
     private readonly FewShotHead _head;
 
@@ -100,6 +107,12 @@ public sealed class FewShotClassifier : ITransformer
         var manifest = new ModelManifest(ComponentName) { ParameterCount = Encoder.ParameterCount() + _head.Weight.NumEl };
         FewShotModel.WriteCommon(manifest, Options, IsImage, FeatureSize);
         manifest.Extra["head"] = _head.Kind.ToString();
+        manifest.Extra["batchNorm"] = Encoder switch
+        {
+            Conv4Encoder { FixedStatistics: true } => BatchNormSupport,
+            Conv4Encoder { BatchStatistics: true } => BatchNormTransductive,
+            _ => BatchNormFixed,
+        };
         manifest.SetLabelMap(Classes);
         manifest.OutputSchema = new DataSchema([
             new ColumnSchema("Score", ColumnKind.FloatVector, Classes.Count, Classes.Labels),
@@ -114,7 +127,24 @@ public sealed class FewShotClassifier : ITransformer
     {
         var device = context.ResolveDevice();
         var (options, image, featureSize, encoder) = FewShotModel.ReadCommon(model, device);
-        if (encoder is Conv4Encoder conv) conv.BatchStatistics = FewShotMethods.IsGradientBased(options.Algorithm);
+        var batchNorm = (string?)model.Manifest.Extra["batchNorm"];
+        if (encoder is Conv4Encoder conv)
+        {
+            switch (batchNorm)
+            {
+                case BatchNormSupport:
+                    conv.UseBufferStatistics();
+                    break;
+                case BatchNormTransductive:
+                case null: // written before support statistics were kept: gradient-based classifiers used batch statistics
+                    conv.BatchStatistics = FewShotMethods.IsGradientBased(options.Algorithm);
+                    break;
+                case BatchNormFixed:
+                    break;
+                default:
+                    throw new InvalidDataException($"unknown batch-norm mode '{batchNorm}' in the classifier (known: {BatchNormSupport}, {BatchNormTransductive}, {BatchNormFixed})");
+            }
+        }
         var kindName = (string?)model.Manifest.Extra["head"] ?? throw new InvalidDataException("the classifier has no head kind");
         if (!Enum.TryParse<FewShotHeadKind>(kindName, out var kind)) throw new InvalidDataException($"unknown head kind '{kindName}'");
         Tensor? Get(string name) => model.Weights.TryGetValue(name, out var t) ? t.To(device) : null;

@@ -4,7 +4,7 @@ using MLExtensions.Torch.NN;
 namespace MLExtensions.Components.FewShot;
 
 /// <summary>
-/// An embedding network written functionally: <see cref="Forward"/> can run with the module's own parameters or with
+/// An embedding network written functionally: <see cref="Forward(Tensor, IReadOnlyList{Tensor}?)"/> can run with the module's own parameters or with
 /// an explicit list of weight tensors in <see cref="Module.Parameters"/> order (adapted "fast" weights for MAML/Reptile).
 /// </summary>
 public abstract class FewShotEncoder : Module
@@ -17,6 +17,26 @@ public abstract class FewShotEncoder : Module
     /// parameter order. Batch norm uses batch statistics (and updates the running ones) in training mode.
     /// </summary>
     public abstract Tensor Forward(Tensor x, IReadOnlyList<Tensor>? weights = null);
+
+    /// <summary>
+    /// Embeds <paramref name="x"/> with normalisation <paramref name="statistics"/> from <see cref="NormStatistics"/>
+    /// (null: as <see cref="Forward(Tensor, IReadOnlyList{Tensor}?)"/>). Each row is then embedded independently of the
+    /// others, and the result stays differentiable with respect to the statistics.
+    /// </summary>
+    public virtual Tensor Forward(Tensor x, IReadOnlyList<Tensor>? weights, IReadOnlyList<Tensor>? statistics) => Forward(x, weights);
+
+    /// <summary>
+    /// The per-layer normalisation statistics (mean and biased variance of each batch-norm layer, in layer order) of the
+    /// rows <paramref name="x"/> under <paramref name="weights"/>; null for an encoder without batch norm. Embedding
+    /// <paramref name="x"/> itself with them gives what batch statistics give.
+    /// </summary>
+    public virtual IReadOnlyList<Tensor>? NormStatistics(Tensor x, IReadOnlyList<Tensor>? weights = null) => null;
+
+    /// <summary>
+    /// Makes the encoder normalise with fixed <paramref name="statistics"/> (copied into its saved buffers) instead of the
+    /// statistics of each batch; does nothing for an encoder without batch norm.
+    /// </summary>
+    public virtual void FixNormStatistics(IReadOnlyList<Tensor> statistics) { }
 
     /// <summary>Creates the encoder the options describe for the given input.</summary>
     internal static FewShotEncoder Create(FewShotOptions o, bool image, int featureSize, Generator generator) =>
@@ -64,19 +84,84 @@ public sealed class Conv4Encoder : FewShotEncoder
     public bool BatchStatistics { get; set; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor x, IReadOnlyList<Tensor>? weights = null)
+    public override Tensor Forward(Tensor x, IReadOnlyList<Tensor>? weights = null) => Forward(x, weights, null);
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor x, IReadOnlyList<Tensor>? weights, IReadOnlyList<Tensor>? statistics)
     {
-        var w = weights ?? Parameters().ToList();
-        if (w.Count != Blocks * 4) throw new ArgumentException($"Conv-4 takes {Blocks * 4} weight tensors, got {w.Count}");
+        var w = CheckWeights(weights);
+        if (statistics != null && statistics.Count != Blocks * 2)
+            throw new ArgumentException($"Conv-4 takes {Blocks * 2} normalisation statistics (mean and variance per block), got {statistics.Count}");
         for (int b = 0; b < Blocks; b++)
         {
             x = Functional.Conv2d(x, w[4 * b], w[4 * b + 1], padding: 1);
-            x = BatchStatistics
-                ? Functional.BatchNorm(x, null, null, w[4 * b + 2], w[4 * b + 3], training: true)
-                : Functional.BatchNorm(x, GetBuffer($"bn{b}_mean"), GetBuffer($"bn{b}_var"), w[4 * b + 2], w[4 * b + 3], training: IsTraining);
+            if (statistics != null) x = Normalise(x, statistics[2 * b], statistics[2 * b + 1], w[4 * b + 2], w[4 * b + 3]);
+            else if (FixedStatistics) x = Normalise(x, GetBuffer($"bn{b}_mean")!, GetBuffer($"bn{b}_var")!, w[4 * b + 2], w[4 * b + 3]);
+            else if (BatchStatistics) x = Functional.BatchNorm(x, null, null, w[4 * b + 2], w[4 * b + 3], training: true, eps: Eps);
+            else x = Functional.BatchNorm(x, GetBuffer($"bn{b}_mean"), GetBuffer($"bn{b}_var"), w[4 * b + 2], w[4 * b + 3], training: IsTraining, eps: Eps);
             x = Functional.MaxPool2d(x.Relu(), 2);
         }
         return x.Flatten(1);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Tensor> NormStatistics(Tensor x, IReadOnlyList<Tensor>? weights = null)
+    {
+        var w = CheckWeights(weights);
+        var stats = new List<Tensor>(Blocks * 2);
+        for (int b = 0; b < Blocks; b++)
+        {
+            x = Functional.Conv2d(x, w[4 * b], w[4 * b + 1], padding: 1);
+            var mean = x.Mean([0, 2, 3]);
+            var variance = (x - mean.View(1, -1, 1, 1)).Square().Mean([0, 2, 3]);
+            stats.Add(mean);
+            stats.Add(variance);
+            if (b < Blocks - 1) x = Functional.MaxPool2d(Normalise(x, mean, variance, w[4 * b + 2], w[4 * b + 3]).Relu(), 2);
+        }
+        return stats;
+    }
+
+    /// <inheritdoc />
+    public override void FixNormStatistics(IReadOnlyList<Tensor> statistics)
+    {
+        if (statistics.Count != Blocks * 2) throw new ArgumentException($"Conv-4 takes {Blocks * 2} normalisation statistics, got {statistics.Count}");
+        using var noGrad = torch.NoGrad();
+        for (int b = 0; b < Blocks; b++)
+        {
+            GetBuffer($"bn{b}_mean")!.Copy_(statistics[2 * b]);
+            GetBuffer($"bn{b}_var")!.Copy_(statistics[2 * b + 1]);
+        }
+        UseBufferStatistics();
+    }
+
+    /// <summary>Normalises with the statistics already in the buffers, as <see cref="FixNormStatistics"/> leaves them (for a loaded classifier).</summary>
+    internal void UseBufferStatistics()
+    {
+        BatchStatistics = false;
+        FixedStatistics = true;
+    }
+
+    /// <summary>
+    /// Whether batch norm normalises with the statistics in its buffers as set by <see cref="FixNormStatistics"/> (support
+    /// statistics of an adapted classifier), in training and scoring alike, computed as <see cref="Forward(Tensor, IReadOnlyList{Tensor}?, IReadOnlyList{Tensor}?)"/>
+    /// does with explicit statistics.
+    /// </summary>
+    public bool FixedStatistics { get; private set; }
+
+    private const double Eps = 1e-5;
+
+    private IReadOnlyList<Tensor> CheckWeights(IReadOnlyList<Tensor>? weights)
+    {
+        var w = weights ?? Parameters().ToList();
+        if (w.Count != Blocks * 4) throw new ArgumentException($"Conv-4 takes {Blocks * 4} weight tensors, got {w.Count}");
+        return w;
+    }
+
+    // Batch norm with given statistics, written out so that gradients also flow into the statistics.
+    private static Tensor Normalise(Tensor x, Tensor mean, Tensor variance, Tensor gamma, Tensor beta)
+    {
+        var scale = gamma / (variance + Eps).Sqrt();
+        return x * scale.View(1, -1, 1, 1) + (beta - mean * scale).View(1, -1, 1, 1);
     }
 }
 

@@ -36,13 +36,20 @@ internal static class FewShotMethods
     public static Tensor[] ZeroHead(int ways, int embedding, Device device) =>
         [torch.Zeros([ways, embedding], device: device).RequiresGrad_(), torch.Zeros([ways], device: device).RequiresGrad_()];
 
-    /// <summary>Logits of the encoder with fast weights (encoder weights then head weight and bias).</summary>
-    public static Tensor FastLogits(FewShotEncoder encoder, Tensor x, IReadOnlyList<Tensor> fast)
+    /// <summary>
+    /// Logits of the encoder with fast weights (encoder weights then head weight and bias); <paramref name="statistics"/>:
+    /// fixed normalisation statistics (see <see cref="FewShotEncoder.NormStatistics"/>), null for the encoder's own mode.
+    /// </summary>
+    public static Tensor FastLogits(FewShotEncoder encoder, Tensor x, IReadOnlyList<Tensor> fast, IReadOnlyList<Tensor>? statistics = null)
     {
         int n = fast.Count - 2;
-        var emb = encoder.Forward(x, fast.Take(n).ToList());
+        var emb = encoder.Forward(x, fast.Take(n).ToList(), statistics);
         return Functional.Linear(emb, fast[n], fast[n + 1]);
     }
+
+    /// <summary>The normalisation statistics of support rows <paramref name="xs"/> under the encoder part of <paramref name="fast"/>.</summary>
+    public static IReadOnlyList<Tensor>? SupportStatistics(FewShotEncoder encoder, Tensor xs, IReadOnlyList<Tensor> fast) =>
+        encoder.NormStatistics(xs, fast.Take(fast.Count - 2).ToList());
 
     /// <summary>
     /// Inner loop: <paramref name="steps"/> SGD steps on (x, y) from <paramref name="start"/>. With

@@ -64,30 +64,38 @@ public sealed class FewShotModel : ITransformer
     }
 
     /// <summary>
-    /// The head (and, for gradient-based methods, the adapted encoder weights) for support input <paramref name="xs"/> with
-    /// labels <paramref name="y"/> in 0..<paramref name="ways"/>-1.
+    /// The head (and, for gradient-based methods, the adapted encoder weights and the support's normalisation statistics
+    /// under them) for support input <paramref name="xs"/> with labels <paramref name="y"/> in 0..<paramref name="ways"/>-1.
     /// </summary>
-    internal (FewShotHead Head, IReadOnlyList<Tensor>? Weights) AdaptTensors(Tensor xs, Tensor y, int ways)
+    internal (FewShotHead Head, IReadOnlyList<Tensor>? Weights, IReadOnlyList<Tensor>? Statistics) AdaptTensors(Tensor xs, Tensor y, int ways)
     {
         if (FewShotMethods.IsGradientBased(Options.Algorithm))
         {
-            using var grad = torch.EnableGrad();
-            var start = Encoder.Parameters().Concat(FewShotMethods.ZeroHead(ways, Encoder.EmbeddingSize, Device)).ToList();
-            var fast = FewShotMethods.Adapt(Encoder, xs, y, start, Options.EffectiveAdaptationSteps, Options.InnerLearningRate, createGraph: false);
+            IReadOnlyList<Tensor> fast;
+            using (torch.EnableGrad())
+            {
+                var start = Encoder.Parameters().Concat(FewShotMethods.ZeroHead(ways, Encoder.EmbeddingSize, Device)).ToList();
+                fast = FewShotMethods.Adapt(Encoder, xs, y, start, Options.EffectiveAdaptationSteps, Options.InnerLearningRate, createGraph: false)
+                    .Select(t => t.Detach()).ToList();
+            }
+            using var noGrad = torch.NoGrad();
             int n = fast.Count - 2;
-            return (new FewShotHead(FewShotHeadKind.Linear, fast[n], fast[n + 1], null), fast.Take(n).Select(t => t.Detach()).ToList());
+            var statistics = FewShotMethods.SupportStatistics(Encoder, xs, fast);
+            return (new FewShotHead(FewShotHeadKind.Linear, fast[n], fast[n + 1], null), fast.Take(n).ToList(), statistics);
         }
-        using var noGrad = torch.NoGrad();
-        var emb = Embed(xs);
-        var kind = FewShotHeadKind.Prototypes;
-        if (Options.Algorithm == FewShotAlgorithm.SimpleShot)
+        using (torch.NoGrad())
         {
-            emb = FewShotMethods.CentreNormalise(emb, _center!);
-            kind = FewShotHeadKind.CentredPrototypes;
+            var emb = Embed(xs);
+            var kind = FewShotHeadKind.Prototypes;
+            if (Options.Algorithm == FewShotAlgorithm.SimpleShot)
+            {
+                emb = FewShotMethods.CentreNormalise(emb, _center!);
+                kind = FewShotHeadKind.CentredPrototypes;
+            }
+            var onehot = Functional.OneHot(y, ways).Float();
+            var protos = onehot.T().Matmul(emb) / onehot.Sum(0).Unsqueeze(1);
+            return (new FewShotHead(kind, protos, null, _center), null, null);
         }
-        var onehot = Functional.OneHot(y, ways).Float();
-        var protos = onehot.T().Matmul(emb) / onehot.Sum(0).Unsqueeze(1);
-        return (new FewShotHead(kind, protos, null, _center), null);
     }
 
     /// <summary>
@@ -111,12 +119,12 @@ public sealed class FewShotModel : ITransformer
         using var scope = torch.NewDisposeScope();
         var xs = FewShotInput.LoadAll(Options, IsImage, support, Device);
         var y = Tensor.From(keys).To(Device);
-        var (head, weights) = AdaptTensors(xs, y, classes.Count);
-        var encoder = CloneEncoder(weights);
+        var (head, weights, statistics) = AdaptTensors(xs, y, classes.Count);
+        var encoder = CloneEncoder(weights, Options.TransductiveBatchNorm ? null : statistics);
         return new FewShotClassifier(Options, IsImage, FeatureSize, encoder, head, classes, Device);
     }
 
-    private FewShotEncoder CloneEncoder(IReadOnlyList<Tensor>? weights)
+    private FewShotEncoder CloneEncoder(IReadOnlyList<Tensor>? weights, IReadOnlyList<Tensor>? statistics)
     {
         using var gen = new Generator(0);
         var copy = FewShotEncoder.Create(Options, IsImage, FeatureSize, gen);
@@ -128,6 +136,7 @@ public sealed class FewShotModel : ITransformer
             foreach (var (p, w) in copy.Parameters().Zip(weights)) p.Copy_(w);
         }
         if (copy is Conv4Encoder conv) conv.BatchStatistics = FewShotMethods.IsGradientBased(Options.Algorithm);
+        if (statistics != null) copy.FixNormStatistics(statistics);
         copy.Eval();
         return copy;
     }
@@ -174,10 +183,10 @@ public sealed class FewShotModel : ITransformer
             Tensor logits;
             if (all is null)
             {
-                var (head, weights) = AdaptTensors(set.Rows(ep.Support), ys, sampler.Ways);
+                var (head, weights, statistics) = AdaptTensors(set.Rows(ep.Support), ys, sampler.Ways);
                 using (head)
                 using (torch.NoGrad())
-                    logits = head.Logits(Encoder.Forward(set.Rows(ep.Query), weights), Options);
+                    logits = head.Logits(Encoder.Forward(set.Rows(ep.Query), weights, Options.TransductiveBatchNorm ? null : statistics), Options);
             }
             else
             {

@@ -123,6 +123,24 @@ public sealed class FewShotOptions
     /// </summary>
     public double ReptileStepSize { get; set; } = 1.0;
 
+    /// <summary>
+    /// Whether classifiers adapted from MAML/FOMAML/Reptile (and <see cref="FewShotModel.Evaluate(Data.DataBatch, int, int, int, int, bool, int)"/>)
+    /// normalise each scoring batch of queries with that batch's own batch-norm statistics, the transductive protocol of
+    /// published MAML figures, under which a prediction depends on the other rows of the batch. False (the default): the
+    /// statistics of the support set under the adapted weights, fixed at the end of adaptation, so each row is scored
+    /// on its own.
+    /// </summary>
+    public bool TransductiveBatchNorm { get; set; }
+
+    /// <summary>
+    /// Whether MAML/FOMAML meta-training scores each task's query rows with the support set's batch-norm statistics under
+    /// the adapted weights, as adapted classifiers score (the meta-gradient then also flows through those statistics).
+    /// False (the default): with the query batch's own statistics, the transductive way published MAML is trained, which
+    /// did as well on held-out training characters (BENCHMARKS.md) at no extra forward pass. Scoring is not affected: see
+    /// <see cref="TransductiveBatchNorm"/>.
+    /// </summary>
+    public bool SupportStatisticsTraining { get; set; }
+
     /// <summary>Inner-loop (SGD) learning rate of MAML/FOMAML/Reptile.</summary>
     public double InnerLearningRate { get; set; } = 0.4;
 

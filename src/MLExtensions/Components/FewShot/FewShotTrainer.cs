@@ -245,7 +245,9 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                 {
                     var start = parameters.Concat(FewShotMethods.ZeroHead(o.Ways, encoder.EmbeddingSize, device)).ToList();
                     var fast = FewShotMethods.Adapt(encoder, xs, ys, start, o.InnerSteps, o.InnerLearningRate, createGraph: o.Algorithm == FewShotAlgorithm.Maml);
-                    loss = Functional.CrossEntropy(FewShotMethods.FastLogits(encoder, xq, fast), yq);
+                    // The query batch's own statistics (transductive), or, when asked, the support's under the adapted weights.
+                    var statistics = o.SupportStatisticsTraining ? FewShotMethods.SupportStatistics(encoder, xs, fast) : null;
+                    loss = Functional.CrossEntropy(FewShotMethods.FastLogits(encoder, xq, fast, statistics), yq);
                     break;
                 }
                 case FewShotAlgorithm.Reptile:
