@@ -21,7 +21,8 @@ internal static class CrossModalTrainCommand
         var dim = new Option<int>("--dim") { Description = "Embedding size", DefaultValueFactory = _ => defaults.EmbeddingDim };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => defaults.Epochs };
         var batch = new Option<int>("--batch-size") { Description = "Pairs per micro-batch (the InfoNCE negatives)", DefaultValueFactory = _ => defaults.BatchSize };
-        var accumulation = new Option<int>("--accumulation") { Description = "Micro-batches per optimizer step", DefaultValueFactory = _ => defaults.AccumulationSteps };
+        var accumulation = new Option<int>("--accumulation") { Description = "Micro-batches per optimizer step; InfoNCE is over all the step's pairs (gradient caching: a second forward pass per micro-batch) unless --local-negatives", DefaultValueFactory = _ => defaults.AccumulationSteps };
+        var localNegatives = new Option<bool>("--local-negatives") { Description = "With --accumulation: each micro-batch's pairs are its only negatives (one forward pass; the losses are averaged)" };
         var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate", DefaultValueFactory = _ => defaults.LearningRate };
         var imageSize = new Option<int>("--image-size") { Description = "Images are resized to this square size", DefaultValueFactory = _ => defaults.ImageSize };
         var width = new Option<int?>("--width") { Description = "Image encoder width (CNN first-stage channels, ViT token width)" };
@@ -43,7 +44,7 @@ internal static class CrossModalTrainCommand
         var fusionColours = new Option<bool>("--fusion-colours") { Description = "CNN: the fusion head also sees the mean colours of each image token's area" };
         var fusionLr = new Option<double>("--fusion-lr") { Description = "Peak AdamW learning rate of the fusion head", DefaultValueFactory = _ => defaults.FusionLearningRate };
         var cmd = new Command("train", "Train image and text encoders into one embedding space (symmetric InfoNCE) and save the model zip");
-        foreach (var o in new Option[] { pairs, output, encoder, textEncoder, textLayers, dim, epochs, batch, accumulation, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, validGroup, patience, seed, fusion, from, fusionLayers, fusionEpochs, fusionNegatives, fusionPool, fusionLr, fusionColours })
+        foreach (var o in new Option[] { pairs, output, encoder, textEncoder, textLayers, dim, epochs, batch, accumulation, localNegatives, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, validGroup, patience, seed, fusion, from, fusionLayers, fusionEpochs, fusionNegatives, fusionPool, fusionLr, fusionColours })
             cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -56,6 +57,7 @@ internal static class CrossModalTrainCommand
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batch),
                 AccumulationSteps = parse.GetValue(accumulation),
+                AccumulationSharesNegatives = !parse.GetValue(localNegatives),
                 LearningRate = parse.GetValue(lr),
                 ImageSize = parse.GetValue(imageSize),
                 TextWidth = parse.GetValue(textWidth),

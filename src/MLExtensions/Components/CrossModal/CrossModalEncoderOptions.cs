@@ -107,10 +107,24 @@ public sealed class CrossModalEncoderOptions
     public int BatchSize { get; set; } = 64;
 
     /// <summary>
-    /// Micro-batches whose gradients are summed before one optimizer step (default 1). The effective batch is
-    /// BatchSize x AccumulationSteps for the update; the negatives of InfoNCE still come from each micro-batch.
+    /// Micro-batches per optimizer step (default 1): the step's batch is BatchSize x AccumulationSteps pairs, of which
+    /// only BatchSize are through the encoders with a graph at a time. With <see cref="AccumulationSharesNegatives"/>
+    /// (the default) InfoNCE is computed over all the step's pairs; without it, over each micro-batch alone.
     /// </summary>
     public int AccumulationSteps { get; set; } = 1;
+
+    /// <summary>
+    /// With <see cref="AccumulationSteps"/> above 1, whether the negatives of InfoNCE are shared across the step's
+    /// micro-batches (default true): each pair is contrasted with all BatchSize x AccumulationSteps pairs of the step, as
+    /// one large batch would be, by gradient caching (<see cref="ContrastiveGradientCache"/>: every micro-batch is embedded
+    /// once without a graph, the loss and its gradient with respect to the embeddings are computed over all of them, then
+    /// each micro-batch is embedded again with a graph and back-propagates its rows' gradients). It costs a second forward
+    /// pass per micro-batch. The parameter gradients equal those of one batch of all the step's pairs except for batch
+    /// norm, which still normalises by the statistics of each micro-batch (and updates its running statistics once per
+    /// micro-batch). False: each micro-batch's own pairs are its only negatives and the micro-batches' losses are averaged
+    /// (a larger step for the optimizer, not more negatives).
+    /// </summary>
+    public bool AccumulationSharesNegatives { get; set; } = true;
 
     /// <summary>The peak AdamW learning rate (default 2e-3).</summary>
     public double LearningRate { get; set; } = 2e-3;

@@ -10,7 +10,8 @@ namespace MLExtensions.Components.CrossModal;
 /// <summary>
 /// Trains an image encoder and a text encoder into one embedding space with symmetric InfoNCE (CLIP-style):
 /// a BPE tokenizer learned from the captions, AdamW with linear warmup and cosine decay, random resized crops
-/// (flips off by default), gradient accumulation, early stopping on the recall of a held-out part of the pairs,
+/// (flips off by default), gradient accumulation (with the negatives shared across the micro-batches of a step by
+/// default, see <see cref="CrossModalEncoderOptions.AccumulationSharesNegatives"/>), early stopping on the recall of a held-out part of the pairs,
 /// progress through <see cref="CrossModalEncoderOptions.Progress"/>.
 /// </summary>
 public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel>
@@ -121,26 +122,7 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
             if (step.Step == 1) random.Shuffle(shuffled);
             int first = (step.Step - 1) * pairsPerStep;
             int rowsThisStep = Math.Min(pairsPerStep, shuffled.Length - first);
-            double lossSum = 0;
-            int used = 0;
-            for (int a = 0; a < o.AccumulationSteps; a++)
-            {
-                int start = first + a * o.BatchSize, count = Math.Min(o.BatchSize, first + rowsThisStep - start);
-                if (count < 2) break; // InfoNCE needs negatives (and batch norm more than one row)
-                var rows = shuffled.AsSpan(start, count).ToArray();
-                using var scope = torch.NewDisposeScope();
-                var index = Tensor.From(rows.Select(r => (long)r).ToArray(), rows.Length);
-                var images = ImageInputs.ToInput(pixels.IndexSelect(0, index), device);
-                if (o.RandomResizedCrop || o.HorizontalFlip)
-                    images = ImageInputs.Augment(images, random, o.RandomResizedCrop ? o.CropMinScale : 1.0, o.HorizontalFlip);
-                var batchCaptions = rows.Select(r => captions[r]).ToArray();
-                var ids = CaptionInputs.Encode(tokenizer, batchCaptions, device, out _);
-                var loss = ContrastiveLoss.SymmetricInfoNce(network.EncodeImages(images), network.EncodeTexts(ids), network.LogitScale);
-                // Each micro-batch weighs by its share of the step's pairs, so the update is the mean over all of them.
-                (loss * ((double)count / rowsThisStep)).Backward();
-                lossSum += loss.Item<float>() * count;
-                used += count;
-            }
+            var (lossSum, used) = AccumulateGradients(network, tokenizer, pixels, captions, shuffled.AsSpan(first, rowsThisStep).ToArray(), random, device);
             if (used > 0)
             {
                 if (o.MaxGradNorm > 0) GradClipping.ClipGradNorm(network.Parameters(), o.MaxGradNorm);
@@ -170,6 +152,49 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
         if (result.BestMetric is double best) metrics["val_mean_recall"] = best;
         else if (lastValidation is not null) metrics["val_mean_recall"] = lastValidation.MeanRecall;
         return metrics;
+    }
+
+    // Adds to the parameters' gradients those of the mean loss over the step's rows, in micro-batches of BatchSize, and
+    // returns the loss summed over the rows used and their number. The micro-batches' augmented images and caption ids are
+    // drawn once (the same in both passes of shared negatives). InfoNCE needs negatives, and batch norm more than one row:
+    // a last micro-batch of 1 row is left out.
+    private (double LossSum, int Used) AccumulateGradients(CrossModalNetwork network, BpeTokenizer tokenizer, Tensor pixels, string[] captions,
+        int[] stepRows, Random random, Device device)
+    {
+        var o = Options;
+        using var scope = torch.NewDisposeScope();
+        var micro = new List<(Tensor Images, Tensor Ids, int Count)>();
+        int used = 0;
+        for (int start = 0; start < stepRows.Length; start += o.BatchSize)
+        {
+            int count = Math.Min(o.BatchSize, stepRows.Length - start);
+            if (count < 2) break;
+            var rows = stepRows.AsSpan(start, count).ToArray();
+            var index = Tensor.From(rows.Select(r => (long)r).ToArray(), rows.Length);
+            var images = ImageInputs.ToInput(pixels.IndexSelect(0, index), device);
+            if (o.RandomResizedCrop || o.HorizontalFlip)
+                images = ImageInputs.Augment(images, random, o.RandomResizedCrop ? o.CropMinScale : 1.0, o.HorizontalFlip);
+            var ids = CaptionInputs.Encode(tokenizer, rows.Select(r => captions[r]).ToArray(), device, out _);
+            micro.Add((images, ids, count));
+            used += count;
+        }
+        if (micro.Count > 1 && o.AccumulationSharesNegatives)
+        {
+            // One InfoNCE over all the step's pairs (gradient caching): their mean loss, as one large batch would give.
+            double loss = ContrastiveGradientCache.Backward(network, micro.Count,
+                i => (network.EncodeImages(micro[i].Images), network.EncodeTexts(micro[i].Ids)), network.LogitScale);
+            return (loss * used, used);
+        }
+        double lossSum = 0;
+        foreach (var (images, ids, count) in micro)
+        {
+            using var inner = torch.NewDisposeScope();
+            var loss = ContrastiveLoss.SymmetricInfoNce(network.EncodeImages(images), network.EncodeTexts(ids), network.LogitScale);
+            // Each micro-batch weighs by its share of the step's pairs, so the update is the mean over all of them.
+            (loss * ((double)count / used)).Backward();
+            lossSum += loss.Item<float>() * count;
+        }
+        return (lossSum, used);
     }
 
     /// <summary>The depth of re-ranking the match weight is chosen for (the CLI's default too).</summary>
