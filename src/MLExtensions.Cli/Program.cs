@@ -3,6 +3,12 @@ using MLExtensions.Cli.Commands;
 using MLExtensions.Cli.Quickstart;
 
 var root = new RootCommand("mlext: ML trainers and transforms on libtorch (train, score, inspect model zips)");
+var gpu = new Option<int?>("--gpu")
+{
+    Description = "Run on this CUDA device (0, 1, ...); default: the CPU, or MLEXT_GPU when set. Fails if the device is absent.",
+    Recursive = true,
+};
+root.Options.Add(gpu);
 root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(EnvCommand.Create());
@@ -13,4 +19,6 @@ root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.DistillCommand.Create(
 root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.EvaluateCommand.Create());
 root.Subcommands.Add(MLExtensions.Cli.Commands.Classifier.ScoreCommand.Create());
 root.Subcommands.Add(MLExtensions.Cli.Commands.FewShot.FewShotCommand.Create());
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+CliContext.GpuFromOption = parsed.GetValue(gpu);
+return parsed.Invoke();

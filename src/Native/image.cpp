@@ -1,8 +1,12 @@
 // Image decode + resize with OpenCV into a uint8 [H, W, C] tensor (RGB order for colour).
+// Built without OpenCV (MLX_WITH_OPENCV undefined), both entry points fail with an error saying so.
+#include <cstring>
 #include <fstream>
+#include "error.h"
+
+#ifdef MLX_WITH_OPENCV
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include "error.h"
 
 namespace {
 
@@ -61,3 +65,26 @@ MLX_API int mlx_image_decode_buffer(const uint8_t* data, int64_t nbytes, int32_t
   *out = mlx::wrap(finish(img, channels, height, width, "buffer"));
   MLX_CATCH
 }
+
+#else  // no OpenCV in this build
+
+namespace {
+[[noreturn]] void no_image_support(const std::string& what) {
+  throw std::runtime_error("cannot decode image " + what +
+                           ": this native library was built without OpenCV (rebuild src/Native with OpenCV installed)");
+}
+}  // namespace
+
+MLX_API int mlx_image_decode_file(const char* path, int32_t, int32_t, int32_t, mlx_tensor*) {
+  MLX_TRY
+  no_image_support("'" + std::string(path) + "'");
+  MLX_CATCH
+}
+
+MLX_API int mlx_image_decode_buffer(const uint8_t*, int64_t, int32_t, int32_t, int32_t, mlx_tensor*) {
+  MLX_TRY
+  no_image_support("buffer");
+  MLX_CATCH
+}
+
+#endif

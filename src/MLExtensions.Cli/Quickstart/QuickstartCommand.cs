@@ -34,7 +34,7 @@ internal static class QuickstartCommand
     private static int Run(int epochs, int seed, FileInfo output, FileInfo? predictionsFile)
     {
         if (epochs < 1) throw new ArgumentException("--epochs must be at least 1");
-        var ctx = new MLExtContext(seed);
+        var ctx = CliContext.Create(seed);
         ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
 
         var data = LoadEmbeddedDigits(ctx);

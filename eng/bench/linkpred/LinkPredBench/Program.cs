@@ -2,7 +2,7 @@
 // its progress reports give the elapsed time at known steps, and the run is cancelled once enough steps are timed.
 // The first reported step (warm-up) is excluded. Compare with torch_distmult_peer.py (same 1-N step in python3-torch).
 // --mode 1-n (default), ns (negative sampling, row-wise entity updates) or ns-dense (negative sampling, dense AdamW).
-// Usage: linkpred-bench DATA_DIR [--mode 1-n|ns|ns-dense] [--dim 200] [--batch 512] [--negatives 32] [--steps 10]
+// Usage: linkpred-bench DATA_DIR [--mode 1-n|ns|ns-dense] [--dim 200] [--batch 512] [--negatives 32] [--steps 10] [--gpu N]
 using System.Globalization;
 using MLExtensions;
 using MLExtensions.Components.LinkPrediction;
@@ -35,7 +35,13 @@ var progress = new Reporter(p =>
     marks.Add((p.Step, p.Elapsed));
     if (marks.Count >= 2 && p.Step - marks[0].Step >= steps) cancel.Cancel();
 });
-var trainer = new LinkPredictionTrainer(new MLExtContext(seed: 1), options);
+var context = new MLExtContext(seed: 1);
+if (Arg("--gpu", -1) is int gpu and >= 0)
+{
+    context.GpuDeviceId = gpu;
+    context.FallbackToCpu = false;
+}
+var trainer = new LinkPredictionTrainer(context, options);
 try
 {
     using var model = trainer.Fit(train, progress: progress, cancellationToken: cancel.Token);
@@ -47,7 +53,7 @@ var (s0, t0) = marks[0];
 var (s1, t1) = marks[^1];
 double msPerStep = (t1 - t0).TotalMilliseconds / (s1 - s0);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"MLExtensions ({torch.Version()}), {torch.NumThreads} threads, {mode}{(mode == "1-n" ? "" : $" ({negatives} negatives)")}: batch {batch}, dim {dim}: {msPerStep:F1} ms/step over steps {s0 + 1}..{s1}"));
+    $"MLExtensions ({torch.Version()}, {context.ResolveDevice()}), {torch.NumThreads} threads, {mode}{(mode == "1-n" ? "" : $" ({negatives} negatives)")}: batch {batch}, dim {dim}: {msPerStep:F1} ms/step over steps {s0 + 1}..{s1}"));
 
 sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
 {

@@ -61,7 +61,7 @@ internal static class CliContext
 {
     public static MLExtContext Create(int seed)
     {
-        var ctx = new MLExtContext(seed);
+        var ctx = CliContext.Create(seed);
         ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
         return ctx;
     }

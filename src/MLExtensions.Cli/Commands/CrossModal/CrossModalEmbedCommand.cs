@@ -19,7 +19,7 @@ internal static class CrossModalEmbedCommand
         {
             int size = parse.GetValue(batch);
             if (size < 1) throw new ArgumentException("--batch-size must be at least 1");
-            var ctx = new MLExtContext();
+            var ctx = CliContext.Create();
             using var m = ctx.LoadCrossModalEncoder(parse.GetValue(model)!.FullName);
             var data = ImageCaptionPairs.Load(parse.GetValue(input)!.FullName, m.Options.ImageColumnName, m.Options.TextColumnName);
             var outFile = parse.GetValue(output)!;

@@ -26,7 +26,7 @@ internal static class CrossModalEvaluateCommand
         foreach (var o in new Option[] { model, pairs, metricsOut, latencyItems, rerank, matchWeight }) cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
-            var ctx = new MLExtContext();
+            var ctx = CliContext.Create();
             using var m = ctx.LoadCrossModalEncoder(parse.GetValue(model)!.FullName);
             var data = ImageCaptionPairs.Load(parse.GetValue(pairs)!.FullName);
             var pairImages = ((StringColumn)data["ImagePath"]).Values.ToArray();

@@ -28,7 +28,7 @@ internal static class CrossModalSearchCommand
         {
             int top = parse.GetValue(k);
             if (top < 1) throw new ArgumentException("--k must be at least 1");
-            var ctx = new MLExtContext();
+            var ctx = CliContext.Create();
             using var m = ctx.LoadCrossModalEncoder(parse.GetValue(model)!.FullName);
             if (parse.GetValue(text) is { } query)
             {

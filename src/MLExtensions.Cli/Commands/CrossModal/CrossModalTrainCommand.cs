@@ -88,7 +88,7 @@ internal static class CrossModalTrainCommand
 
     private static int Run(FileInfo pairs, FileInfo output, CrossModalEncoderOptions options, FileInfo? from)
     {
-        var ctx = new MLExtContext(options.Seed);
+        var ctx = CliContext.Create(options.Seed);
         ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
         var data = ImageCaptionPairs.Load(pairs.FullName);
         Console.WriteLine($"pairs: {data.RowCount} from {pairs.Name}; {options.ImageEncoder} image encoder, {options.TextEncoder} text encoder, dim {options.EmbeddingDim}, device {ctx.ResolveDevice()}");

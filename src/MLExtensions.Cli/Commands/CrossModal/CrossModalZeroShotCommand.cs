@@ -22,7 +22,7 @@ internal static class CrossModalZeroShotCommand
         foreach (var o in new Option[] { model, input, templates, nameParts, metricsOut }) cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
-            var ctx = new MLExtContext();
+            var ctx = CliContext.Create();
             using var m = ctx.LoadCrossModalEncoder(parse.GetValue(model)!.FullName);
             var (paths, labels) = ReadLabelled(parse.GetValue(input)!.FullName);
             var classes = labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();

@@ -106,7 +106,7 @@ internal static class FewShotCommand
                 LabelColumnName = p.GetValue(labelColumn)!,
                 SourceColumnName = p.GetValue(balance) ? "Source" : null,
             };
-            var ctx = new MLExtContext(p.GetValue(seed));
+            var ctx = CliContext.Create(p.GetValue(seed));
             ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
             var data = FewShotData.Load(ctx, p.GetValue(train)!, options, p.GetValue(classes), p.GetValue(groups));
             var validation = p.GetValue(valid) is { Length: > 0 } v ? FewShotData.Load(ctx, v, options, null) : null;
@@ -148,7 +148,7 @@ internal static class FewShotCommand
         foreach (var o in new Option[] { model, data, ways, shots, queries, episodes, withinGroup, classes, groups, metrics, seed, adaptSteps, transductive }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
-            var ctx = new MLExtContext(p.GetValue(seed));
+            var ctx = CliContext.Create(p.GetValue(seed));
             using var m = ModelFile.Load<FewShotModel>(p.GetValue(model)!.FullName, ctx);
             if (p.GetValue(adaptSteps) is var steps and not 0)
                 m.Options.AdaptationSteps = steps > 0 ? steps : throw new ArgumentException($"--adapt-steps must not be negative (got {steps})");
@@ -191,7 +191,7 @@ internal static class FewShotCommand
         foreach (var o in new Option[] { model, support, query, output, adapted }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
-            var ctx = new MLExtContext();
+            var ctx = CliContext.Create();
             using var m = ModelFile.Load<FewShotModel>(p.GetValue(model)!.FullName, ctx);
             if (!m.IsImage) throw new ArgumentException("fewshot predict reads image folders; this model was trained on feature vectors");
             var supportDir = p.GetValue(support)!.FullName;

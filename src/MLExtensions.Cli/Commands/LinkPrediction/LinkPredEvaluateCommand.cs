@@ -28,7 +28,7 @@ internal static class LinkPredEvaluateCommand
         {
             var modelFile = p.GetValue(model)!;
             var filters = (p.GetValue(filter) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-            using var loaded = ModelFile.Load(modelFile.FullName, new MLExtContext());
+            using var loaded = ModelFile.Load(modelFile.FullName, CliContext.Create());
             if (loaded is GraphLinkPredictionModel graph)
                 return LinkPredGraph.Evaluate(graph, modelFile.Name, p.GetValue(test)!, filters, p.GetValue(nodeFeatures), p.GetValue(idColumn), p.GetValue(edges), p.GetValue(metricsOut));
             if (loaded is not LinkPredictionModel kg)

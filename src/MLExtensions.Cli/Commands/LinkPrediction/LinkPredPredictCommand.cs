@@ -35,7 +35,7 @@ internal static class LinkPredPredictCommand
             int kValue = p.GetValue(k);
             if (kValue < 1) throw new ArgumentException("--k must be at least 1");
             var modelFile = p.GetValue(model)!;
-            using var loaded = ModelFile.Load(modelFile.FullName, new MLExtContext());
+            using var loaded = ModelFile.Load(modelFile.FullName, CliContext.Create());
             string csv;
             if (loaded is GraphLinkPredictionModel graph)
                 csv = LinkPredGraph.Predict(graph, p.GetValue(query)!, kValue, p.GetValue(nodeFeatures), p.GetValue(idColumn), p.GetValue(edges));
