@@ -29,13 +29,8 @@ nvidia-smi -L
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.get_device_name(0))'
 
 stamp "1. native build against the PyTorch libtorch"
-prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
-if ! { cmake -S "$root/src/Native" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-         -DMLEXT_REQUIRE_OPENCV=OFF -DTORCH_CUDA_ARCH_LIST=9.0 && cmake --build "$build" -j "$(nproc)"; } >"$out/native-build.log" 2>&1; then
-  tail -40 "$out/native-build.log"; echo "native build failed"; exit 1
-fi
+source "$root/eng/bench/cuda/build-native.sh" "$build" "$out/native-build.log" || exit 1
 grep -i "warning\|cuda" "$out/native-build.log" | head -10
-export MLEXT_NATIVE_LIB="$build/libmlext_native.so"
 ldd "$MLEXT_NATIVE_LIB" | grep -i -E "torch|cuda" | head
 
 stamp "2. env and quickstart on cuda:0"
