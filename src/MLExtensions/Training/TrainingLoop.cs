@@ -24,6 +24,7 @@ public sealed class TrainingLoop
         if (options.ValidateEveryEpochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.ValidateEveryEpochs, "ValidateEveryEpochs must be at least 1");
         if (options.ReportEverySteps < 1) throw new ArgumentOutOfRangeException(nameof(options), options.ReportEverySteps, "ReportEverySteps must be at least 1");
         if (options.EarlyStopping is { Patience: < 1 }) throw new ArgumentOutOfRangeException(nameof(options), "EarlyStopping.Patience must be at least 1");
+        if (options.EarlyStopping is { MinEpochs: < 0 }) throw new ArgumentOutOfRangeException(nameof(options), "EarlyStopping.MinEpochs must be 0 or more");
         if (options.EarlyStopping is { MinDelta: < 0 }) throw new ArgumentOutOfRangeException(nameof(options), "EarlyStopping.MinDelta must not be negative");
         _options = options;
         _context = context;
@@ -97,7 +98,7 @@ public sealed class TrainingLoop
                                 best = WeightsSnapshot.Capture(module);
                             }
                         }
-                        else if (++sinceBest >= stopping.Patience && epoch < o.Epochs)
+                        else if (++sinceBest >= stopping.Patience && epoch >= stopping.MinEpochs && epoch < o.Epochs)
                         {
                             stoppedEarly = true;
                             Log($"early stopping after epoch {epoch}: {o.MetricName} has not improved for {sinceBest} validation(s); " +

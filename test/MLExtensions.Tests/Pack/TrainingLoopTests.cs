@@ -66,6 +66,27 @@ public sealed class TrainingLoopTests
     }
 
     [TestMethod]
+    public void Min_epochs_keeps_training_through_a_flat_start_and_still_tracks_the_best()
+    {
+        // Flat for four epochs (best at 2), then rising: patience 2 alone would stop after epoch 4.
+        double[] metric = [0.02, 0.03, 0.02, 0.02, 0.02, 0.10, 0.30, 0.25, 0.20, 0.50];
+        EarlyStoppingOptions Stopping(int minEpochs) => new() { Patience = 2, Maximize = true, MinEpochs = minEpochs };
+        var plain = new TrainingLoop(new TrainingLoopOptions { Epochs = metric.Length, StepsPerEpoch = 1, EarlyStopping = Stopping(0) })
+            .Run(_ => 0.0, epoch => metric[epoch - 1]);
+        Assert.AreEqual(4, plain.Epochs);
+        Assert.AreEqual(2, plain.BestEpoch);
+
+        var patient = new TrainingLoop(new TrainingLoopOptions { Epochs = metric.Length, StepsPerEpoch = 1, EarlyStopping = Stopping(6) })
+            .Run(_ => 0.0, epoch => metric[epoch - 1]);
+        Assert.IsTrue(patient.StoppedEarly);
+        Assert.AreEqual(9, patient.Epochs, "after epoch 6, patience counts as usual: best 7, stop after 9");
+        Assert.AreEqual(7, patient.BestEpoch);
+
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            new TrainingLoop(new TrainingLoopOptions { Epochs = 3, StepsPerEpoch = 1, EarlyStopping = Stopping(-1) }));
+    }
+
+    [TestMethod]
     public void Minimize_with_min_delta_ignores_tiny_improvements()
     {
         double[] loss = [1.0, 0.8, 0.79, 0.785, 0.5];

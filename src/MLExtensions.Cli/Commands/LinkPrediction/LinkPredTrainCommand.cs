@@ -34,6 +34,7 @@ internal static class LinkPredTrainCommand
         var regularizer = new Option<string>("--regularizer") { Description = "n3 | l2 | none", DefaultValueFactory = _ => "n3" };
         var regWeight = new Option<double>("--reg-weight") { Description = "Regularisation weight λ", DefaultValueFactory = _ => d.RegularizationWeight };
         var patience = new Option<int?>("--patience") { Description = $"Validations without improvement before stopping (0 = off; default {d.EarlyStoppingPatience}; graphsage/gcn {g.EarlyStoppingPatience})" };
+        var minEpochs = new Option<int>("--min-epochs") { Description = "Epochs trained before early stopping may end the run (default 0)" };
         var validateEvery = new Option<int>("--validate-every") { Description = "Validate every N epochs", DefaultValueFactory = _ => d.ValidateEveryEpochs };
         var maxMinutes = new Option<double>("--max-minutes") { Description = "Time budget: stop after the epoch past which another would exceed it (best validation weights kept; 0 = none)", DefaultValueFactory = _ => 0 };
         var validMax = new Option<int>("--valid-max") { Description = "Validate on at most this many validation triples (seeded sample; 0 = all)", DefaultValueFactory = _ => 0 };
@@ -45,7 +46,7 @@ internal static class LinkPredTrainCommand
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var cmd = new Command("train", "Train a link predictor on triples (or on a homogeneous graph's edges with graphsage/gcn); saves a model zip with its id maps");
         foreach (var o in new Option[] { train, edges, nodeFeatures, idColumn, valid, output, model, decoder, dim, epochs, batch, lr, weightDecay, loss, reciprocal, optimizerName, smoothing,
-                                         negatives, temperature, margin, regularizer, regWeight, patience, validateEvery, validMax, maxMinutes, layers, bases, blockDiagonal, coldStart, denseUpdates, seed })
+                                         negatives, temperature, margin, regularizer, regWeight, patience, minEpochs, validateEvery, validMax, maxMinutes, layers, bases, blockDiagonal, coldStart, denseUpdates, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -59,7 +60,7 @@ internal static class LinkPredTrainCommand
                     LearningRate = p.GetValue(lr) ?? g.LearningRate, WeightDecay = p.GetValue(weightDecay),
                     NegativesPerPositive = p.GetValue(negatives) ?? g.NegativesPerPositive,
                     AdversarialTemperature = p.GetValue(temperature) ?? g.AdversarialTemperature,
-                    EarlyStoppingPatience = p.GetValue(patience) ?? g.EarlyStoppingPatience, ValidateEveryEpochs = p.GetValue(validateEvery),
+                    EarlyStoppingPatience = p.GetValue(patience) ?? g.EarlyStoppingPatience, EarlyStoppingMinEpochs = p.GetValue(minEpochs), ValidateEveryEpochs = p.GetValue(validateEvery),
                     ColdStartFraction = p.GetValue(coldStart),
                 };
                 return LinkPredGraph.Train(graphOptions, edgesFile, p.GetValue(nodeFeatures), p.GetValue(idColumn), p.GetValue(valid), p.GetValue(output)!, p.GetValue(seed));
@@ -93,7 +94,7 @@ internal static class LinkPredTrainCommand
                     "n3" => KgeRegularization.N3, "l2" => KgeRegularization.L2, "none" => KgeRegularization.None,
                     var other => throw new ArgumentException($"--regularizer must be n3, l2 or none, not '{other}'"),
                 },
-                RegularizationWeight = p.GetValue(regWeight), EarlyStoppingPatience = p.GetValue(patience) ?? d.EarlyStoppingPatience,
+                RegularizationWeight = p.GetValue(regWeight), EarlyStoppingPatience = p.GetValue(patience) ?? d.EarlyStoppingPatience, EarlyStoppingMinEpochs = p.GetValue(minEpochs),
                 ValidateEveryEpochs = p.GetValue(validateEvery), ValidationMaxTriples = p.GetValue(validMax),
                 MaxTrainingMinutes = p.GetValue(maxMinutes),
             };

@@ -103,6 +103,9 @@ public sealed class LinkPredictionOptions
     public int ValidateEveryEpochs { get; set; } = 1;
     /// <summary>Validations without improvement before stopping; 0 turns early stopping off (default 5).</summary>
     public int EarlyStoppingPatience { get; set; } = 5;
+    /// <summary>Epochs trained before early stopping may end the run (default 0). Encoder models can stay near chance
+    /// for their first epochs on large graphs before the validation MRR rises.</summary>
+    public int EarlyStoppingMinEpochs { get; set; }
     /// <summary>Validate on at most this many validation triples (a fixed seeded sample); 0 = all (default).</summary>
     public int ValidationMaxTriples { get; set; }
     /// <summary>
@@ -125,6 +128,7 @@ public sealed class LinkPredictionOptions
         if (RegularizationWeight < 0) throw new ArgumentException($"RegularizationWeight must not be negative (got {RegularizationWeight})");
         if (ValidateEveryEpochs < 1) throw new ArgumentException($"ValidateEveryEpochs must be at least 1 (got {ValidateEveryEpochs})");
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"EarlyStoppingPatience must not be negative (got {EarlyStoppingPatience})");
+        if (EarlyStoppingMinEpochs < 0) throw new ArgumentException($"EarlyStoppingMinEpochs must not be negative (got {EarlyStoppingMinEpochs})");
         if (MaxTrainingMinutes < 0) throw new ArgumentException($"MaxTrainingMinutes must not be negative (got {MaxTrainingMinutes})");
         if (EncoderLayers < 1) throw new ArgumentException($"EncoderLayers must be at least 1 (got {EncoderLayers})");
         if (EncoderBases < 1) throw new ArgumentException($"EncoderBases must be at least 1 (got {EncoderBases})");

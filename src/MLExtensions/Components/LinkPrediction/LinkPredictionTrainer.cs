@@ -115,7 +115,7 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
                 ReportEverySteps = Math.Max(1, step.StepsPerEpoch / 20),
                 MaxDuration = o.MaxTrainingMinutes > 0 ? TimeSpan.FromMinutes(o.MaxTrainingMinutes) : null,
                 EarlyStopping = validIds != null && o.EarlyStoppingPatience > 0
-                    ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, Maximize = true }
+                    ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, MinEpochs = o.EarlyStoppingMinEpochs, Maximize = true }
                     : null,
             };
             Func<int, double>? validate = validIds is null ? null : _ => evaluator!.Evaluate(network, validIds, maps.Relations).Mrr;

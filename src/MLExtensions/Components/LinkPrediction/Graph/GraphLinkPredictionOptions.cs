@@ -46,6 +46,9 @@ public sealed class GraphLinkPredictionOptions
     public int ValidateEveryEpochs { get; set; } = 1;
     /// <summary>Validations without improvement before stopping; 0 turns early stopping off (default 10).</summary>
     public int EarlyStoppingPatience { get; set; } = 10;
+    /// <summary>Epochs trained before early stopping may end the run (default 0). Encoder models can stay near chance
+    /// for their first epochs on large graphs before the validation MRR rises.</summary>
+    public int EarlyStoppingMinEpochs { get; set; }
     /// <summary>Query rows scored per forward pass in evaluation and top-k (default 256).</summary>
     public int EvaluationBatchSize { get; set; } = 256;
 
@@ -61,6 +64,7 @@ public sealed class GraphLinkPredictionOptions
         if (ColdStartFraction is < 0 or >= 1) throw new ArgumentException($"ColdStartFraction must be in [0, 1) (got {ColdStartFraction})");
         if (ValidateEveryEpochs < 1) throw new ArgumentException($"ValidateEveryEpochs must be at least 1 (got {ValidateEveryEpochs})");
         if (EarlyStoppingPatience < 0) throw new ArgumentException($"EarlyStoppingPatience must not be negative (got {EarlyStoppingPatience})");
+        if (EarlyStoppingMinEpochs < 0) throw new ArgumentException($"EarlyStoppingMinEpochs must not be negative (got {EarlyStoppingMinEpochs})");
         if (EvaluationBatchSize < 1) throw new ArgumentException($"EvaluationBatchSize must be at least 1 (got {EvaluationBatchSize})");
     }
 }

@@ -95,7 +95,7 @@ public sealed class GraphLinkPredictionTrainer : IEstimator<GraphLinkPredictionM
                 Progress = progress,
                 ReportEverySteps = Math.Max(1, steps / 10),
                 EarlyStopping = ranker != null && o.EarlyStoppingPatience > 0
-                    ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, Maximize = true }
+                    ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, MinEpochs = o.EarlyStoppingMinEpochs, Maximize = true }
                     : null,
             };
             Func<int, double>? validate = ranker is null ? null : _ =>
