@@ -21,7 +21,7 @@ internal static class ClassifierTrainCommand
         cmd.Options.Add(test);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
-            var ctx = CliContext.Create(p.GetValue(mlp.Seed));
+            var ctx = VerbContext.Create(p.GetValue(mlp.Seed));
             var options = mlp.Read(p, new NeuralClassifierOptions());
             var labelName = options.LabelColumnName;
             var data = ClassifierCsv.Load(ctx, p.GetValue(train)!.FullName, labelName);
@@ -57,11 +57,11 @@ internal static class ClassifierTrainCommand
 }
 
 /// <summary>A context for a verb: seeded, logging warnings and notes to stderr.</summary>
-internal static class CliContext
+internal static class VerbContext
 {
     public static MLExtContext Create(int seed)
     {
-        var ctx = CliContext.Create(seed);
+        var ctx = MLExtensions.Cli.Commands.CliContext.Create(seed);
         ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
         return ctx;
     }
