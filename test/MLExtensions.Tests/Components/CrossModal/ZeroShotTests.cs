@@ -206,6 +206,20 @@ public sealed class ZeroShotTests
         StringAssert.Contains(err, "zs-descriptions.tsv");
     }
 
+    [TestMethod]
+    public void HoldOutCommandWritesTheTrainersValidationPairs()
+    {
+        var output = Path.Combine(_data.Folder, "held.tsv");
+        var (code, _, err) = Cli("crossmodal", "holdout", "--pairs", _data.TsvPath, "--out", output, "--valid-fraction", "0.3", "--valid-group", @"^a \w+", "--seed", "7");
+        Assert.AreEqual(0, code, err);
+        var options = new CrossModalEncoderOptions { ValidationFraction = 0.3, ValidationGroupPattern = @"^a \w+", Seed = 7 };
+        var expected = CrossModalEncoderTrainer.HeldOutRows(_data.Captions, options).Select(r => $"{_data.Paths[r]}\t{_data.Captions[r]}").ToArray();
+        var lines = File.ReadAllLines(output);
+        Assert.AreEqual("image_path\tcaption", lines[0]);
+        CollectionAssert.AreEqual(expected, lines.Skip(1).ToArray());
+        Assert.IsTrue(expected.Length >= 6, $"{expected.Length} pairs held out");
+    }
+
     private static (int Code, string Out, string Err) Cli(params string[] args)
     {
         var entry = typeof(ScoreCommand).Assembly.EntryPoint ?? throw new InvalidOperationException("the CLI has no entry point");
