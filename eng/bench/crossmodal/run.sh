@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Report of the cross-modal encoder on emoji-captions (built by ../shared/datasets/prep-all.sh):
-# train on pairs-train.tsv (see the variants below), evaluate retrieval on pairs-test.tsv, zero-shot classify the test images into the emoji groups and subgroups of emoji.tsv.
+# train on pairs-train.tsv (see the variants below), evaluate retrieval on pairs-test.tsv, zero-shot classify the test images into the emoji groups and subgroups of emoji.tsv (zeroshot.py).
 # Usage: eng/bench/crossmodal/run.sh [DATA_DIR] [OUT_DIR]   (EPOCHS, THREADS override the defaults; REUSE=1 keeps models
 # already trained in OUT_DIR and only evaluates them)
 set -euo pipefail
@@ -17,10 +17,6 @@ mlext() { if [ -n "${MLEXT_DLL:-}" ]; then dotnet "$MLEXT_DLL" "$@"; else "$root
 # The CLI's defaults (chosen on the validation pairs, see BENCHMARKS.md) and a fixed seed. The validation pairs are
 # held out by emoji (the name before ':' or '('), with all their skin-tone variants, as the test split is.
 common=(--epochs "$epochs" --seed 42 --valid-group '^[^:(]+')
-
-# Zero-shot sets: test-split images labelled by group and by subgroup.
-awk -F'\t' -v d="$data" 'NR==1{print "image_path\tlabel"; next} $11=="test"{print d"/"$1"\t"$7}' "$data/emoji.tsv" > "$out/zs-group.tsv"
-awk -F'\t' -v d="$data" 'NR==1{print "image_path\tlabel"; next} $11=="test"{print d"/"$1"\t"$8}' "$data/emoji.tsv" > "$out/zs-subgroup.tsv"
 
 # Variants: transformer (CNN + transformer text encoder), bow (bag-of-subwords text baseline), fusion (the transformer
 # model plus the fusion re-ranker trained on its frozen encoders: `--from` the transformer model gives exactly the model
@@ -48,11 +44,9 @@ for variant in ${VARIANTS:-transformer bow fusion}; do
     mlext crossmodal evaluate --model "$out/cm-$variant.zip" --pairs "$data/pairs-test.tsv" --metrics-out "$out/eval-$variant-head.json" \
       --rerank 10 --match-weight 1000 --latency-items 0 > /dev/null
   fi
-  # Prompt sets chosen on the training-split images (group: the three templates; subgroup: the caption-shaped
-  # "{0} ({0})" with the parts of the hyphenated names), see BENCHMARKS.md.
-  mlext crossmodal zeroshot --model "$out/cm-$variant.zip" --in "$out/zs-group.tsv" \
-    --template "{0}" --template "an emoji of {0}" --template "{0} emoji" --metrics-out "$out/zs-group-$variant.json" > /dev/null
-  mlext crossmodal zeroshot --model "$out/cm-$variant.zip" --in "$out/zs-subgroup.tsv" \
-    --template "{0} ({0})" --name-parts --metrics-out "$out/zs-subgroup-$variant.json" > /dev/null
+  # Zero-shot groups and subgroups: the settings chosen on the validation pairs (`zeroshot.py valid`, see
+  # BENCHMARKS.md), beside the previous report's (group names; subgroup names; classes = the test images' labels).
+  CONFIGS="${ZS_CONFIGS:-g-prev g-sub-max-cap g-sub-sum-cap g-train-sum s-prev s-names-cap s-train-sum}" VARIANTS="$variant" \
+    python3 "$root/eng/bench/crossmodal/zeroshot.py" test "$data" "$out" > "$out/zs-test-$variant.md"
 done
 python3 "$root/eng/bench/crossmodal/summarize.py" "$out"

@@ -37,11 +37,19 @@ for name, a, b in rows:
     f = lambda m: f"{m['r1']:.3f} | {m['r5']:.3f} | {m['r10']:.3f} | {m['median_rank']:.0f}"
     print(f"| {name} | {f(a)} | {f(b)} |")
 print()
-print("| model | zero-shot group acc. (classes) | subgroup acc. (classes) | chance / majority (group) |")
-print("|---|---|---|---|")
+zs = [("g-prev", "groups: names, 3 templates (previous setting)"), ("g-sub-max-cap", "groups: subgroup names, max"),
+      ("g-sub-sum-cap", "groups: subgroup names, sum (hierarchical)"), ("g-train-sum", "groups: training emoji names, sum"),
+      ("s-prev", "subgroups: names (previous setting)"), ("s-names-cap", "subgroups: names, all 99"),
+      ("s-train-sum", "subgroups: training emoji names, sum")]
+print("| model | zero-shot setting | classes | accuracy | balanced acc. | majority acc. / balanced | chance |")
+print("|---|---|---|---|---|---|---|")
 for t in variants:
-    g, s = load(f"zs-group-{t}.json"), load(f"zs-subgroup-{t}.json")
-    print(f"| {t} | {g['accuracy']:.3f} ({g['classes']}) | {s['accuracy']:.3f} ({s['classes']}) | {g['chance_accuracy']:.3f} / {g['majority_accuracy']:.3f} |")
+    for cid, what in zs:
+        f = out / f"zs-test-{t}-{cid}.json"
+        if f.exists():
+            j = load(f.name)
+            print(f"| {t} | {what} | {j['classes']} | {j['accuracy']:.3f} | {j['balanced_accuracy']:.3f} | "
+                  f"{j['majority_accuracy']:.3f} / {j['majority_balanced_accuracy']:.3f} | {j['chance_accuracy']:.3f} |")
 print()
 for t in variants:
     log = (out / f"train-{t}.log").read_text()

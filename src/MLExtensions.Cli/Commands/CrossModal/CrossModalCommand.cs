@@ -13,6 +13,7 @@ internal static class CrossModalCommand
         cmd.Subcommands.Add(CrossModalSearchCommand.Create());
         cmd.Subcommands.Add(CrossModalEmbedCommand.Create());
         cmd.Subcommands.Add(CrossModalZeroShotCommand.Create());
+        cmd.Subcommands.Add(CrossModalHoldOutCommand.Create());
         return cmd;
     }
 }

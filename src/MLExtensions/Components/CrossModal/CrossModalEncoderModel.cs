@@ -9,8 +9,8 @@ namespace MLExtensions.Components.CrossModal;
 /// <c>ImageEmbedding</c> when the image column is present, <c>TextEmbedding</c> when the caption column is present, and
 /// <c>MatchScore</c> when both are: the cosine of the two embeddings in [-1, 1], or, for a model trained with the fusion
 /// head, the head's probability in [0, 1] that the caption describes the image. Indexes (<see cref="IndexImages"/>,
-/// <see cref="IndexTexts"/>) answer top-k retrieval; <see cref="CreateZeroShotClassifier"/> turns class names into a
-/// classifier through prompt templates.
+/// <see cref="IndexTexts"/>) answer top-k retrieval; <c>CreateZeroShotClassifier</c> turns class names, or several
+/// descriptions per class, into a classifier through prompt templates.
 /// </summary>
 /// <remarks>
 /// Model file: component "CrossModalEncoder" version 1; model.json holds the options (architecture included), the
@@ -313,8 +313,26 @@ public sealed class CrossModalEncoderModel : ITransformer
     /// <param name="classNames">The class names.</param>
     /// <param name="templates">Prompt templates (default <see cref="ZeroShotClassifier.DefaultTemplates"/>).</param>
     /// <param name="nameParts">Also put the parts of compound names through the templates (<see cref="ZeroShotClassifier.NameVariants"/>).</param>
-    public ZeroShotClassifier CreateZeroShotClassifier(IReadOnlyList<string> classNames, IReadOnlyList<string>? templates = null, bool nameParts = false) =>
-        ZeroShotClassifier.Create(this, classNames, templates ?? ZeroShotClassifier.DefaultTemplates, nameParts);
+    public ZeroShotClassifier CreateZeroShotClassifier(IReadOnlyList<string> classNames, IReadOnlyList<string>? templates = null, bool nameParts = false)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        return CreateZeroShotClassifier(classNames.Select(ZeroShotClass.FromName).ToArray(), templates, nameParts);
+    }
+
+    /// <summary>
+    /// A zero-shot classifier from class descriptions: each description of a class goes through every template, its
+    /// text embeddings are averaged and normalised into a description vector, and the class score combines the cosines
+    /// with its description vectors as <paramref name="aggregation"/> says (a class described by its subclasses' names
+    /// with <see cref="ZeroShotAggregation.Sum"/> is hierarchical classification).
+    /// </summary>
+    /// <param name="classes">The classes and their descriptions (at least one each).</param>
+    /// <param name="templates">Prompt templates (default <see cref="ZeroShotClassifier.DefaultTemplates"/>).</param>
+    /// <param name="nameParts">Also put the parts of compound descriptions through the templates, averaged into the description's vector.</param>
+    /// <param name="aggregation">How a class's descriptions combine (default: the mean vector).</param>
+    /// <exception cref="ArgumentException">No class, a class without a description, an empty description, a label given twice, or a template without "{0}".</exception>
+    public ZeroShotClassifier CreateZeroShotClassifier(IReadOnlyList<ZeroShotClass> classes, IReadOnlyList<string>? templates = null, bool nameParts = false,
+        ZeroShotAggregation aggregation = ZeroShotAggregation.Mean) =>
+        ZeroShotClassifier.Create(this, classes, templates ?? ZeroShotClassifier.DefaultTemplates, nameParts, aggregation);
 
     /// <inheritdoc/>
     public DataSchema GetOutputSchema(DataSchema inputSchema)
