@@ -1,3 +1,4 @@
+using MLExtensions.Tests.Support;
 using System.Text.Json.Nodes;
 using MLExtensions.Cli.Commands.Classifier;
 using MLExtensions.Components.CrossModal;
@@ -220,24 +221,5 @@ public sealed class ZeroShotTests
         Assert.IsTrue(expected.Length >= 6, $"{expected.Length} pairs held out");
     }
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var entry = typeof(ScoreCommand).Assembly.EntryPoint ?? throw new InvalidOperationException("the CLI has no entry point");
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Environment.SetEnvironmentVariable("CI", "1");
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            var code = (int)entry.Invoke(null, [args])!;
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliRunner.Run(args);
 }

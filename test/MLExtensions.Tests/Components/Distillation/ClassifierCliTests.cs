@@ -52,27 +52,7 @@ public sealed class ClassifierCliTests
         return path;
     }
 
-    /// <summary>Runs the CLI with <paramref name="args"/>; returns its exit code, stdout and stderr.</summary>
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var entry = typeof(ScoreCommand).Assembly.EntryPoint ?? throw new InvalidOperationException("the CLI has no entry point");
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Environment.SetEnvironmentVariable("CI", "1");
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            var code = (int)entry.Invoke(null, [args])!;
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliRunner.Run(args);
 
     private static string Temp(string name) => Path.Combine(_dir, Guid.NewGuid().ToString("N")[..8] + "-" + name);
 
