@@ -33,6 +33,7 @@ internal static class CrossModalTrainCommand
         var flip = new Option<bool>("--flip") { Description = "Random horizontal flips (off by default: they change the meaning of symbols)" };
         var valid = new Option<double>("--valid-fraction") { Description = "Held-out fraction for early stopping on recall", DefaultValueFactory = _ => defaults.ValidationFraction };
         var validGroup = new Option<string?>("--valid-group") { Description = "Regex: pairs whose captions give the same first match are held out together (e.g. '^[^:(]+')" };
+        var minEpochs = new Option<int>("--min-epochs") { Description = "Epochs trained before early stopping may end the run (default 0)" };
         var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs (0: off)", DefaultValueFactory = _ => defaults.EarlyStoppingPatience };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var fusion = new Option<bool>("--fusion") { Description = "Also train the fusion re-ranker (image-text matching head on hard negatives, encoders frozen)" };
@@ -44,7 +45,7 @@ internal static class CrossModalTrainCommand
         var fusionColours = new Option<bool>("--fusion-colours") { Description = "CNN: the fusion head also sees the mean colours of each image token's area" };
         var fusionLr = new Option<double>("--fusion-lr") { Description = "Peak AdamW learning rate of the fusion head", DefaultValueFactory = _ => defaults.FusionLearningRate };
         var cmd = new Command("train", "Train image and text encoders into one embedding space (symmetric InfoNCE) and save the model zip");
-        foreach (var o in new Option[] { pairs, output, encoder, textEncoder, textLayers, dim, epochs, batch, accumulation, localNegatives, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, validGroup, patience, seed, fusion, from, fusionLayers, fusionEpochs, fusionNegatives, fusionPool, fusionLr, fusionColours })
+        foreach (var o in new Option[] { pairs, output, encoder, textEncoder, textLayers, dim, epochs, batch, accumulation, localNegatives, lr, imageSize, width, textWidth, maxTokens, vocab, noCrop, flip, valid, validGroup, patience, minEpochs, seed, fusion, from, fusionLayers, fusionEpochs, fusionNegatives, fusionPool, fusionLr, fusionColours })
             cmd.Options.Add(o);
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -68,6 +69,7 @@ internal static class CrossModalTrainCommand
                 ValidationFraction = parse.GetValue(valid),
                 ValidationGroupPattern = parse.GetValue(validGroup),
                 EarlyStoppingPatience = parse.GetValue(patience),
+                EarlyStoppingMinEpochs = parse.GetValue(minEpochs),
                 Seed = parse.GetValue(seed),
                 Fusion = parse.GetValue(fusion) || parse.GetValue(from) is not null,
                 FusionLayers = parse.GetValue(fusionLayers),

@@ -157,6 +157,10 @@ public sealed class CrossModalEncoderOptions
     /// <summary>Validations without improvement of the validation recall before training stops (default 6; 0: never stop early).</summary>
     public int EarlyStoppingPatience { get; set; } = 6;
 
+    /// <summary>Epochs trained before early stopping may end the run (default 0). With gradient accumulation an epoch
+    /// holds fewer optimizer steps, so the same patience covers fewer updates.</summary>
+    public int EarlyStoppingMinEpochs { get; set; }
+
     /// <summary>Gradients are clipped to this global norm (default 1; 0: no clipping).</summary>
     public double MaxGradNorm { get; set; } = 1.0;
 
@@ -210,5 +214,6 @@ public sealed class CrossModalEncoderOptions
             catch (ArgumentException e) { throw new ArgumentException($"ValidationGroupPattern '{ValidationGroupPattern}' is not a valid regular expression: {e.Message}", e); }
         }
         if (EarlyStoppingPatience < 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "EarlyStoppingPatience must not be negative");
+        if (EarlyStoppingMinEpochs < 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinEpochs), EarlyStoppingMinEpochs, "EarlyStoppingMinEpochs must not be negative");
     }
 }

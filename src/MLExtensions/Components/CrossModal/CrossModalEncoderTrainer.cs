@@ -107,7 +107,7 @@ public sealed class CrossModalEncoderTrainer : IEstimator<CrossModalEncoderModel
             Epochs = o.Epochs,
             StepsPerEpoch = stepsPerEpoch,
             MetricName = "val_mean_recall",
-            EarlyStopping = validate && o.EarlyStoppingPatience > 0 ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, Maximize = true } : null,
+            EarlyStopping = validate && o.EarlyStoppingPatience > 0 ? new EarlyStoppingOptions { Patience = o.EarlyStoppingPatience, MinEpochs = o.EarlyStoppingMinEpochs, Maximize = true } : null,
             Progress = o.Progress,
         };
         var shuffled = trainRows.ToArray();
