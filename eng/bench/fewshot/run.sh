@@ -212,3 +212,10 @@ for t in "" "--transductive-batch-norm"; do
   eng/mlext fewshot evaluate --model "$out/omni-reptile-100.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
     --ways 5 --shots 1,5 --queries 15 --episodes 200 --seed 1 $t --metrics-out "$out/omni-reptile-100${t:+-transductive-bn}.json"
 done
+# Reptile at 500 meta-steps (the settings above), scored with support statistics as users get; time-boxed with
+# --max-minutes on the shared machine (BENCHMARKS gives the steps reached), 200 episodes as for the 100-step run.
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-reptile-500.zip" --algorithm reptile --invert --rotations \
+  --ways 5 --shots 1 --queries 5 --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.4 --adapt-steps 10 --reptile-step 1 \
+  --validate-every 100 --validation-episodes 100 --max-minutes 40 --seed 1
+MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/omni-reptile-500.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+  --ways 5 --shots 1,5 --queries 15 --episodes 200 --seed 1 --metrics-out "$out/omni-reptile-500.json"
