@@ -219,3 +219,10 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 
   --validate-every 100 --validation-episodes 100 --max-minutes 40 --seed 1
 MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/omni-reptile-500.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
   --ways 5 --shots 1,5 --queries 15 --episodes 200 --seed 1 --metrics-out "$out/omni-reptile-500.json"
+# FOMAML: the early short run repeated, scored both ways on the same 200 episodes.
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-fomaml.zip" --algorithm fomaml --invert --rotations \
+  --ways 5 --shots 1 --queries 5 --episodes 400 --inner-steps 5 --inner-lr 0.4 --validate-every 0 --max-minutes 8 --seed 1
+for t in "" "--transductive-batch-norm"; do
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/omni-fomaml.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+    --ways 5 --shots 1,5 --queries 15 --episodes 200 --seed 1 $t --metrics-out "$out/omni-fomaml${t:+-transductive-bn}.json"
+done
