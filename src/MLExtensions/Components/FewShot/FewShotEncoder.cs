@@ -33,6 +33,16 @@ public abstract class FewShotEncoder : Module
     public virtual IReadOnlyList<Tensor>? NormStatistics(Tensor x, IReadOnlyList<Tensor>? weights = null) => null;
 
     /// <summary>
+    /// The per-layer normalisation statistics of all rows <paramref name="x"/> under the encoder's own weights, as
+    /// <see cref="NormStatistics"/> gives for them in one batch, computed without gradients over chunks of
+    /// <paramref name="chunkRows"/> rows so that memory stays bounded; null for an encoder without batch norm.
+    /// </summary>
+    public virtual IReadOnlyList<Tensor>? PopulationStatistics(Tensor x, int chunkRows = 256) => null;
+
+    /// <summary>The statistics held in the encoder's batch-norm buffers, in <see cref="NormStatistics"/> order; null without batch norm.</summary>
+    public virtual IReadOnlyList<Tensor>? BufferStatistics() => null;
+
+    /// <summary>
     /// Makes the encoder normalise with fixed <paramref name="statistics"/> (copied into its saved buffers) instead of the
     /// statistics of each batch; does nothing for an encoder without batch norm.
     /// </summary>
@@ -122,7 +132,51 @@ public sealed class Conv4Encoder : FewShotEncoder
     }
 
     /// <inheritdoc />
-    public override void FixNormStatistics(IReadOnlyList<Tensor> statistics)
+    public override IReadOnlyList<Tensor> PopulationStatistics(Tensor x, int chunkRows = 256)
+    {
+        if (chunkRows < 1) throw new ArgumentException($"chunkRows must be at least 1 (got {chunkRows})");
+        if (x.Size(0) == 0) throw new ArgumentException("no rows to compute normalisation statistics from");
+        using var noGrad = torch.NoGrad();
+        var w = CheckWeights(null);
+        var stats = new List<Tensor>(Blocks * 2);
+        using var scope = torch.NewDisposeScope();
+        var chunks = new List<Tensor>();
+        for (long s = 0; s < x.Size(0); s += chunkRows) chunks.Add(x.Narrow(0, s, Math.Min(chunkRows, x.Size(0) - s)));
+        double rows = x.Size(0);
+        for (int b = 0; b < Blocks; b++)
+        {
+            // Per-chunk means and biased variances, combined exactly: the total variance is the rows-weighted mean of
+            // (chunk variance + squared distance of the chunk mean to the total mean).
+            var means = new List<Tensor>(chunks.Count);
+            var variances = new List<Tensor>(chunks.Count);
+            foreach (var c in chunks)
+            {
+                var h = Functional.Conv2d(c, w[4 * b], w[4 * b + 1], padding: 1);
+                var m = h.Mean([0, 2, 3]);
+                means.Add(m);
+                variances.Add((h - m.View(1, -1, 1, 1)).Square().Mean([0, 2, 3]));
+            }
+            var weight = chunks.Select(c => c.Size(0) / rows).ToArray();
+            var mean = means.Select((m, i) => m * weight[i]).Aggregate((a, c) => a + c);
+            var variance = variances.Select((v, i) => (v + (means[i] - mean).Square()) * weight[i]).Aggregate((a, c) => a + c);
+            stats.Add(mean.MoveToOuterDisposeScope());
+            stats.Add(variance.MoveToOuterDisposeScope());
+            if (b < Blocks - 1)
+                chunks = chunks.Select(c => Functional.MaxPool2d(
+                    Normalise(Functional.Conv2d(c, w[4 * b], w[4 * b + 1], padding: 1), mean, variance, w[4 * b + 2], w[4 * b + 3]).Relu(), 2)).ToList();
+        }
+        return stats;
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Tensor> BufferStatistics() =>
+        Enumerable.Range(0, Blocks).SelectMany(b => new[] { GetBuffer($"bn{b}_mean")!, GetBuffer($"bn{b}_var")! }).ToList();
+
+    /// <summary>
+    /// Copies <paramref name="statistics"/> into the batch-norm buffers without changing how <see cref="Forward(Tensor, IReadOnlyList{Tensor}?)"/>
+    /// normalises (a meta-model's embedding statistics: its adaptation keeps batch statistics).
+    /// </summary>
+    internal void StoreStatistics(IReadOnlyList<Tensor> statistics)
     {
         if (statistics.Count != Blocks * 2) throw new ArgumentException($"Conv-4 takes {Blocks * 2} normalisation statistics, got {statistics.Count}");
         using var noGrad = torch.NoGrad();
@@ -131,6 +185,12 @@ public sealed class Conv4Encoder : FewShotEncoder
             GetBuffer($"bn{b}_mean")!.Copy_(statistics[2 * b]);
             GetBuffer($"bn{b}_var")!.Copy_(statistics[2 * b + 1]);
         }
+    }
+
+    /// <inheritdoc />
+    public override void FixNormStatistics(IReadOnlyList<Tensor> statistics)
+    {
+        StoreStatistics(statistics);
         UseBufferStatistics();
     }
 

@@ -10,6 +10,14 @@ namespace MLExtensions.Components.FewShot;
 /// A meta-trained few-shot model: an encoder (and, for SimpleShot, the base-class mean embedding). It becomes a
 /// classifier for new classes with <see cref="Adapt"/> and is measured with <see cref="Evaluate(DataBatch, int, int, int, int, bool, int)"/>; as a transformer it
 /// appends the <c>Embedding</c> column.
+/// Each row's embedding depends on that row only (the same alone, in any batch, after save and load): ProtoNet and
+/// SimpleShot encoders normalise batch norm with the running statistics tracked in training; MAML, first-order MAML and
+/// Reptile meta-models, which adapt with batch statistics, embed with the population statistics of a seeded sample of
+/// up to <see cref="EmbeddingStatisticsRows"/> training rows under the final (best) meta-weights, fixed at the end of
+/// training and saved in the zip. Adaptation and <see cref="Evaluate(DataBatch, int, int, int, int, bool, int)"/> do not
+/// use them. A MAML/FOMAML/Reptile zip written before these statistics existed still loads, and its embedding is then
+/// normalised with each scoring batch's own statistics (<see cref="EmbeddingDependsOnBatch"/> is true) until
+/// <see cref="FixEmbeddingStatistics(DataBatch)"/> is given rows of the training data.
 /// </summary>
 public sealed class FewShotModel : ITransformer
 {
@@ -18,7 +26,18 @@ public sealed class FewShotModel : ITransformer
     /// <summary>The embedding column <see cref="Transform"/> adds.</summary>
     public const string EmbeddingColumnName = "Embedding";
 
+    /// <summary>The most training rows whose statistics fix a MAML/FOMAML/Reptile meta-model's embedding normalisation.</summary>
+    public const int EmbeddingStatisticsRows = 1024;
+
+    // Manifest key and values of the meta-model's embedding normalisation.
+    private const string BatchNormKey = "batchNorm";
+    private const string BatchNormTraining = "training";
+    private const string BatchNormBatch = "batch";
+    private const string BatchNormFixed = "fixed";
+
     private Tensor? _center;
+    // Whether a gradient-based Conv-4 meta-model's buffers hold embedding statistics fixed from training rows.
+    private bool _embeddingStatistics;
 
     internal FewShotModel(FewShotOptions options, bool image, int featureSize, FewShotEncoder encoder, Tensor? center, Device device)
     {
@@ -51,15 +70,61 @@ public sealed class FewShotModel : ITransformer
         _center = center?.Detach().DetachFromDisposeScope();
     }
 
-    /// <summary>Embeddings [R, D] of encoder input [R, ...], in chunks, without gradients.</summary>
+    /// <summary>
+    /// Whether <see cref="Transform"/> normalises each scoring batch with its own batch-norm statistics, so that a row's
+    /// embedding depends on the rows that share its batch: only a MAML/FOMAML/Reptile Conv-4 model loaded from a zip
+    /// written before embedding statistics were fixed at training time, until <see cref="FixEmbeddingStatistics(DataBatch)"/>.
+    /// </summary>
+    public bool EmbeddingDependsOnBatch => UsesBatchStatistics && !_embeddingStatistics;
+
+    private bool UsesBatchStatistics => Encoder is Conv4Encoder && FewShotMethods.IsGradientBased(Options.Algorithm);
+
+    /// <summary>
+    /// Fixes the embedding normalisation of a MAML/FOMAML/Reptile Conv-4 model to the population statistics of
+    /// <paramref name="rows"/> (the input column; at most <see cref="EmbeddingStatisticsRows"/> of them, a seeded sample
+    /// beyond that) under the meta-weights, as training does with its own rows. Meant for models saved before training
+    /// fixed them: give rows of the data the model was trained on. Other models already embed each row independently.
+    /// </summary>
+    public void FixEmbeddingStatistics(DataBatch rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (!UsesBatchStatistics)
+            throw new InvalidOperationException($"a {Options.Algorithm} model with a {(IsImage ? "Conv-4" : "MLP")} encoder already embeds each row independently; there are no statistics to fix");
+        if (rows.RowCount == 0) throw new ArgumentException("no rows to compute the embedding statistics from: give rows of the training data");
+        FewShotInput.Check(Options, IsImage, FeatureSize, rows.Schema);
+        using var scope = torch.NewDisposeScope();
+        var pick = Sample(rows.RowCount, Options.Seed ?? 1);
+        FixEmbeddingStatistics(FewShotInput.LoadAll(Options, IsImage, pick is null ? rows : rows.Gather(pick), Device));
+    }
+
+    /// <summary>Fixes the embedding statistics from encoder input <paramref name="x"/> (all its rows).</summary>
+    internal void FixEmbeddingStatistics(Tensor x)
+    {
+        if (!UsesBatchStatistics) return;
+        using var scope = torch.NewDisposeScope();
+        ((Conv4Encoder)Encoder).StoreStatistics(Encoder.PopulationStatistics(x, Math.Max(1, Options.ScoringBatchSize))!);
+        _embeddingStatistics = true;
+    }
+
+    /// <summary>A seeded sample (sorted) of <see cref="EmbeddingStatisticsRows"/> of <paramref name="count"/> rows, or null to take them all.</summary>
+    internal static int[]? Sample(int count, int seed)
+    {
+        if (count <= EmbeddingStatisticsRows) return null;
+        var order = Enumerable.Range(0, count).ToArray();
+        new Random(seed).Shuffle(order);
+        return order[..EmbeddingStatisticsRows].Order().ToArray();
+    }
+
+    /// <summary>Embeddings [R, D] of encoder input [R, ...], in chunks, without gradients; each row on its own unless <see cref="EmbeddingDependsOnBatch"/>.</summary>
     internal Tensor Embed(Tensor x)
     {
         using var noGrad = torch.NoGrad();
         Encoder.Eval();
         using var scope = torch.NewDisposeScope();
+        var statistics = UsesBatchStatistics && _embeddingStatistics ? Encoder.BufferStatistics() : null;
         var parts = new List<Tensor>();
         for (long s = 0; s < x.Size(0); s += Options.ScoringBatchSize)
-            parts.Add(Encoder.Forward(x.Narrow(0, s, Math.Min(Options.ScoringBatchSize, x.Size(0) - s))));
+            parts.Add(Encoder.Forward(x.Narrow(0, s, Math.Min(Options.ScoringBatchSize, x.Size(0) - s)), null, statistics));
         return (parts.Count == 1 ? parts[0] : torch.Cat(parts)).MoveToOuterDisposeScope();
     }
 
@@ -235,6 +300,7 @@ public sealed class FewShotModel : ITransformer
         var manifest = new ModelManifest(ComponentName) { ParameterCount = Encoder.ParameterCount() };
         WriteCommon(manifest, Options, IsImage, FeatureSize);
         foreach (var kv in Metrics) manifest.Metrics[kv.Key] = kv.Value;
+        manifest.Extra[BatchNormKey] = !UsesBatchStatistics ? BatchNormFixed : _embeddingStatistics ? BatchNormTraining : BatchNormBatch;
         var weights = Encoder.StateDict().ToDictionary(kv => "encoder." + kv.Key, kv => kv.Value);
         if (_center != null) weights["center"] = _center;
         ModelFile.Save(path, manifest, weights);
@@ -273,6 +339,19 @@ public sealed class FewShotModel : ITransformer
         var (options, image, featureSize, encoder) = ReadCommon(model, device);
         Tensor? center = model.Weights.TryGetValue("center", out var c) ? c.To(device) : null;
         var result = new FewShotModel(options, image, featureSize, encoder, center, device);
+        var batchNorm = (string?)model.Manifest.Extra[BatchNormKey];
+        switch (batchNorm)
+        {
+            case BatchNormTraining:
+                result._embeddingStatistics = result.UsesBatchStatistics;
+                break;
+            case BatchNormBatch:
+            case BatchNormFixed:
+            case null: // written before the embedding statistics existed: MAML-style models embedded with batch statistics
+                break;
+            default:
+                throw new InvalidDataException($"unknown batch-norm mode '{batchNorm}' in the model (known: {BatchNormTraining}, {BatchNormBatch}, {BatchNormFixed})");
+        }
         foreach (var kv in model.Manifest.Metrics) result.Metrics[kv.Key] = kv.Value;
         return result;
     }

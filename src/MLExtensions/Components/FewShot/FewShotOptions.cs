@@ -162,6 +162,12 @@ public sealed class FewShotOptions
     /// <summary>Validations without improvement before training stops (0: never stops early). The best weights are kept.</summary>
     public int Patience { get; set; } = 10;
 
+    /// <summary>
+    /// Time budget of training in minutes (0: none): training stops after the first episode that ends past it, validating
+    /// once more there when validation is on, and keeps the best validated weights as usual.
+    /// </summary>
+    public double MaxMinutes { get; set; }
+
     /// <summary>Image side in pixels (images are resized to Size x Size).</summary>
     public int ImageSize { get; set; } = 28;
 
@@ -217,6 +223,7 @@ public sealed class FewShotOptions
         if (!(ReptileStepSize >= 0) || ReptileStepSize > 1) throw new ArgumentException($"ReptileStepSize must be in [0, 1] (got {ReptileStepSize}; 0: Adam on the meta-gradient)");
         if (ImageSize < 8) throw new ArgumentException($"ImageSize must be at least 8 pixels (got {ImageSize})");
         if (HiddenSizes.Length == 0 || HiddenSizes.Any(h => h < 1)) throw new ArgumentException("HiddenSizes needs at least one positive size");
+        if (!(MaxMinutes >= 0)) throw new ArgumentException($"MaxMinutes must not be negative (got {MaxMinutes}; 0: no time budget)");
         if (ValidationClassFraction is < 0 or >= 1) throw new ArgumentException($"ValidationClassFraction must be in [0, 1) (got {ValidationClassFraction})");
         if (!Enum.IsDefined(Standardisation)) throw new ArgumentException($"unknown standardisation {Standardisation}");
         if (!Enum.IsDefined(Algorithm)) throw new ArgumentException($"unknown algorithm {Algorithm}");

@@ -146,7 +146,8 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                 schedule?.Step();
                 lossSum += loss;
                 lossCount++;
-                bool validateNow = validate && episode % o.ValidationInterval == 0;
+                bool outOfTime = o.MaxMinutes > 0 && clock.Elapsed.TotalMinutes >= o.MaxMinutes && episode < o.Episodes;
+                bool validateNow = validate && (episode % o.ValidationInterval == 0 || outOfTime);
                 if (validateNow)
                 {
                     round++;
@@ -171,10 +172,18 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                 }
                 else if (episode % 10 == 0 || episode == o.Episodes)
                     Report(o, episode, rounds, round, lossSum / Math.Max(1, lossCount), null, best, false, clock);
+                if (outOfTime)
+                {
+                    _context.WriteLog(MessageSeverity.Info, "FewShot",
+                        $"time budget of {o.MaxMinutes:0.##} min reached: stopped after episode {episode} of {o.Episodes}");
+                    model.Metrics["episodes_trained"] = episode;
+                    break;
+                }
             }
             if (bestState != null) encoder.LoadStateDict(bestState);
             encoder.Eval();
             model.SetCenter(simple ? ComputeCenter(model, set) : null);
+            FixEmbeddingStatistics(model, set, seed);
             if (best != null) model.Metrics["val_accuracy"] = best.Value;
         }
         finally
@@ -191,6 +200,17 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
     {
         if (state == null) return;
         foreach (var t in state.Values) t.Dispose();
+    }
+
+    // MAML-style meta-models adapt with batch statistics; their Embedding column uses population statistics of (a seeded
+    // sample of) the training rows under the final weights instead, so that each row is embedded on its own.
+    private void FixEmbeddingStatistics(FewShotModel model, FewShotSet set, int seed)
+    {
+        if (!model.EmbeddingDependsOnBatch) return;
+        using var scope = torch.NewDisposeScope();
+        var pick = FewShotModel.Sample(set.RowCount, seed) ?? Enumerable.Range(0, set.RowCount).ToArray();
+        model.FixEmbeddingStatistics(set.Rows(pick));
+        _context.WriteLog(MessageSeverity.Info, "FewShot", $"embedding batch-norm statistics fixed from {pick.Length} training rows");
     }
 
     private static Tensor ComputeCenter(FewShotModel model, FewShotSet set)

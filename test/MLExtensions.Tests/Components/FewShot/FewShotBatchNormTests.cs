@@ -13,7 +13,7 @@ namespace MLExtensions.Tests.Components.FewShot;
 public sealed class FewShotBatchNormTests
 {
     // The embedded 8x8 digits written as 16x16 grey images, one folder per digit (a few images each).
-    private static string WriteDigitImages(string root, int perClass)
+    internal static string WriteDigitImages(string root, int perClass)
     {
         var (xs, ys) = RepoData.LoadDigits();
         var counts = new int[10];
@@ -44,8 +44,8 @@ public sealed class FewShotBatchNormTests
         for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-5f, $"{what}: value {i}");
     }
 
-    // Removes the batch-norm mode from a classifier zip's manifest, as files written before it existed lack it.
-    private static void StripBatchNormMode(string zip)
+    // Removes the batch-norm mode from a model or classifier zip's manifest, as files written before it existed lack it.
+    internal static void StripBatchNormMode(string zip)
     {
         using var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Update);
         var entry = archive.GetEntry(ModelFile.ManifestEntryName)!;

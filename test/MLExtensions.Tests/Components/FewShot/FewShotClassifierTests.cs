@@ -26,6 +26,22 @@ public sealed class FewShotClassifierTests
     public static void Cleanup() => _model?.Dispose();
 
     [TestMethod]
+    public void ATimeBudgetStopsTrainingEarlyAndSaysWhere()
+    {
+        var train = FewShotTestData.DigitsWhere(d => d < 5);
+        var o = new FewShotOptions { Ways = 3, Shots = 1, Queries = 2, Episodes = 50, HiddenSizes = [16], ValidationInterval = 0 };
+        using var full = new MLExtContext(seed: 1).FewShotClassifier(o).Fit(train);
+        Assert.IsFalse(full.Metrics.ContainsKey("episodes_trained"), "no budget: every episode runs");
+        // A budget that any episode outlasts (a millionth of a minute): training stops after the first one.
+        o.MaxMinutes = 1e-6;
+        using var cut = new MLExtContext(seed: 1).FewShotClassifier(o).Fit(train);
+        Assert.AreEqual(1.0, cut.Metrics["episodes_trained"]);
+        o.MaxMinutes = -1;
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MLExtContext(seed: 1).FewShotClassifier(o).Fit(train));
+        StringAssert.Contains(e.Message, "MaxMinutes");
+    }
+
+    [TestMethod]
     public void ProtoNetOnUnseenDigitsClearlyBeatsChance()
     {
         var test = FewShotTestData.DigitsWhere(d => d >= 5);
