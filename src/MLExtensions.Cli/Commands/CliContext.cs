@@ -21,6 +21,14 @@ internal static class CliContext
         return ctx;
     }
 
+    /// <summary>As <see cref="Create"/>, with the context's log (warnings, training notes) written to stderr.</summary>
+    public static MLExtContext CreateWithLog(int? seed = null)
+    {
+        var ctx = Create(seed);
+        ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+        return ctx;
+    }
+
     /// <summary>The requested CUDA device, or null for the CPU.</summary>
     public static int? GpuDevice()
     {

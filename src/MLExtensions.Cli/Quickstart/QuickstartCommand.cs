@@ -34,8 +34,7 @@ internal static class QuickstartCommand
     private static int Run(int epochs, int seed, FileInfo output, FileInfo? predictionsFile)
     {
         if (epochs < 1) throw new ArgumentException("--epochs must be at least 1");
-        var ctx = CliContext.Create(seed);
-        ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+        var ctx = CliContext.CreateWithLog(seed);
 
         var data = LoadEmbeddedDigits(ctx);
         var (train, test) = ctx.Data.TrainTestSplit(data, 0.2);

@@ -21,7 +21,7 @@ internal static class ClassifierTrainCommand
         cmd.Options.Add(test);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
-            var ctx = VerbContext.Create(p.GetValue(mlp.Seed));
+            var ctx = CliContext.CreateWithLog(p.GetValue(mlp.Seed));
             var options = mlp.Read(p, new NeuralClassifierOptions());
             var labelName = options.LabelColumnName;
             var data = ClassifierCsv.Load(ctx, p.GetValue(train)!.FullName, labelName);
@@ -53,16 +53,5 @@ internal static class ClassifierTrainCommand
         var group = new Command("classifier", "Neural classifiers: train (see also distill, evaluate, score)");
         group.Subcommands.Add(Create());
         return group;
-    }
-}
-
-/// <summary>A context for a verb: seeded, logging warnings and notes to stderr.</summary>
-internal static class VerbContext
-{
-    public static MLExtContext Create(int seed)
-    {
-        var ctx = MLExtensions.Cli.Commands.CliContext.Create(seed);
-        ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
-        return ctx;
     }
 }

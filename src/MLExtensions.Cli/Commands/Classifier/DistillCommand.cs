@@ -33,7 +33,7 @@ internal static class DistillCommand
         cmd.Options.Add(reportOut);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
-            var ctx = VerbContext.Create(p.GetValue(mlp.Seed));
+            var ctx = CliContext.CreateWithLog(p.GetValue(mlp.Seed));
             var column = p.GetValue(teacherColumn);
             var paths = (p.GetValue(teacher) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (paths.Length == 0 == (column is null))

@@ -23,7 +23,7 @@ internal static class EvaluateCommand
         foreach (var o in new Option[] { model, test, label, metricsOut }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
-            var ctx = VerbContext.Create(0);
+            var ctx = CliContext.CreateWithLog(0);
             var modelPath = p.GetValue(model)!.FullName;
             var labelName = p.GetValue(label)!;
             var featureColumn = ClassifierCsv.FeatureColumnOf(modelPath);

@@ -22,7 +22,7 @@ internal static class ScoreCommand
         foreach (var o in new Option[] { model, input, output, label }) cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
-            var ctx = VerbContext.Create(0);
+            var ctx = CliContext.CreateWithLog(0);
             var modelPath = p.GetValue(model)!.FullName;
             var labelName = p.GetValue(label)!;
             var featureColumn = ClassifierCsv.FeatureColumnOf(modelPath);

@@ -90,8 +90,7 @@ internal static class CrossModalTrainCommand
 
     private static int Run(FileInfo pairs, FileInfo output, CrossModalEncoderOptions options, FileInfo? from)
     {
-        var ctx = CliContext.Create(options.Seed);
-        ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+        var ctx = CliContext.CreateWithLog(options.Seed);
         var data = ImageCaptionPairs.Load(pairs.FullName);
         Console.WriteLine($"pairs: {data.RowCount} from {pairs.Name}; {options.ImageEncoder} image encoder, {options.TextEncoder} text encoder, dim {options.EmbeddingDim}, device {ctx.ResolveDevice()}");
         var clock = Stopwatch.StartNew();

@@ -107,8 +107,7 @@ internal static class FewShotCommand
                 LabelColumnName = p.GetValue(labelColumn)!,
                 SourceColumnName = p.GetValue(balance) ? "Source" : null,
             };
-            var ctx = CliContext.Create(p.GetValue(seed));
-            ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+            var ctx = CliContext.CreateWithLog(p.GetValue(seed));
             var data = FewShotData.Load(ctx, p.GetValue(train)!, options, p.GetValue(classes), p.GetValue(groups));
             var validation = p.GetValue(valid) is { Length: > 0 } v ? FewShotData.Load(ctx, v, options, null) : null;
             var trainer = ctx.FewShotClassifier(options);

@@ -28,8 +28,7 @@ internal static class LinkPredGraph
     public static int Train(GraphLinkPredictionOptions options, FileInfo edgesFile, FileInfo? featuresFile, string? idColumn,
                             FileInfo? validFile, FileInfo output, int seed)
     {
-        var ctx = CliContext.Create(seed);
-        ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+        var ctx = CliContext.CreateWithLog(seed);
         var edges = EdgeList.ReadTsv(edgesFile.FullName);
         var features = featuresFile is null ? null : NodeFeatures.Read(featuresFile.FullName, idColumn);
         var valid = validFile is null ? null : EdgeList.ReadTsv(validFile.FullName);

@@ -115,8 +115,7 @@ internal static class LinkPredTrainCommand
 
     private static int Run(LinkPredictionOptions options, FileInfo trainFile, FileInfo? validFile, FileInfo output, int seed)
     {
-        var ctx = CliContext.Create(seed);
-        ctx.Log += (_, e) => Console.Error.WriteLine($"[{e.Severity}] {e.Message}");
+        var ctx = CliContext.CreateWithLog(seed);
         var train = TriplesTsvReader.Read(trainFile.FullName);
         var valid = validFile is null ? null : TriplesTsvReader.Read(validFile.FullName);
         Console.WriteLine($"{train.Source}: {train.Count} triples" + (train.DuplicatesDropped > 0 ? $" ({train.DuplicatesDropped} repeats dropped)" : "") +
