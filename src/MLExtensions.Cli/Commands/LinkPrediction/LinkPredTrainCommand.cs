@@ -41,18 +41,20 @@ internal static class LinkPredTrainCommand
         var layers = new Option<int?>("--encoder-layers") { Description = $"Encoder layers (rgcn-*, compgcn*: default {d.EncoderLayers}; graphsage/gcn: {g.Layers})" };
         var bases = new Option<int>("--encoder-bases") { Description = "R-GCN bases, or blocks with --block-diagonal", DefaultValueFactory = _ => d.EncoderBases };
         var blockDiagonal = new Option<bool>("--block-diagonal") { Description = "R-GCN block-diagonal decomposition instead of bases" };
+        var entityBias = new Option<bool>("--entity-bias") { Description = "Learn a score bias per entity, starting at 0 (1-N and 1vsAll)" };
         var coldStart = new Option<double>("--cold-start-fraction") { Description = "graphsage/gcn: fraction of nodes that receive no messages in each step (teaches scoring from features alone)", DefaultValueFactory = _ => g.ColdStartFraction };
         var denseUpdates = new Option<bool>("--dense-updates") { Description = "ns without encoder: update the whole entity table each step instead of only the rows the batch touches" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var cmd = new Command("train", "Train a link predictor on triples (or on a homogeneous graph's edges with graphsage/gcn); saves a model zip with its id maps");
         foreach (var o in new Option[] { train, edges, nodeFeatures, idColumn, valid, output, model, decoder, dim, epochs, batch, lr, weightDecay, loss, reciprocal, optimizerName, smoothing,
-                                         negatives, temperature, margin, regularizer, regWeight, patience, minEpochs, validateEvery, validMax, maxMinutes, layers, bases, blockDiagonal, coldStart, denseUpdates, seed })
+                                         negatives, temperature, margin, regularizer, regWeight, patience, minEpochs, validateEvery, validMax, maxMinutes, layers, bases, blockDiagonal, entityBias, coldStart, denseUpdates, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
             if (LinkPredGraph.IsGraphModel(p.GetValue(model)!))
             {
                 var edgesFile = p.GetValue(edges) ?? throw new ArgumentException("--model graphsage/gcn trains on --edges (source<TAB>target); --train is for triples");
+                if (p.GetValue(entityBias)) throw new ArgumentException("--entity-bias applies to knowledge-graph models (1-N or 1vsAll), not to graphsage/gcn");
                 var graphOptions = new GraphLinkPredictionOptions
                 {
                     Encoder = LinkPredGraph.ParseEncoder(p.GetValue(model)!), Decoder = LinkPredGraph.ParseDecoder(p.GetValue(decoder)!),
@@ -71,6 +73,7 @@ internal static class LinkPredTrainCommand
             {
                 Model = kgDecoder, Encoder = encoder, EncoderLayers = p.GetValue(layers) ?? d.EncoderLayers, EncoderBases = p.GetValue(bases),
                 RgcnDecomposition = p.GetValue(blockDiagonal) ? RgcnDecomposition.BlockDiagonal : RgcnDecomposition.Basis,
+                EntityBias = p.GetValue(entityBias),
                 Dim = p.GetValue(dim) ?? d.Dim, Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch),
                 LearningRate = p.GetValue(lr) ?? d.LearningRate, WeightDecay = p.GetValue(weightDecay),
                 Mode = p.GetValue(loss)!.ToLowerInvariant() switch

@@ -73,6 +73,7 @@ public sealed class LinkPredictionModel : ITransformer
         var result = new float[ids.Count];
         var device = Network.EntityWeight.Device;
         using var noGrad = torch.NoGrad();
+        using var shared = Network.ShareEntityTable();
         for (int start = 0; start < ids.Count; start += ScoringBatchSize)
         {
             int n = Math.Min(ScoringBatchSize, ids.Count - start);
@@ -115,6 +116,7 @@ public sealed class LinkPredictionModel : ITransformer
         var result = new List<RankedEntity[]>(queries.Count);
         const int batch = 256;
         using var noGrad = torch.NoGrad();
+        using var shared = Network.ShareEntityTable();
         for (int start = 0; start < queries.Count; start += batch)
         {
             int n = Math.Min(batch, queries.Count - start);

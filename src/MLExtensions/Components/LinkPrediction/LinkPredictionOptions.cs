@@ -63,6 +63,11 @@ public sealed class LinkPredictionOptions
     public CompGcnComposition CompGcnComposition { get; set; } = CompGcnComposition.Multiply;
     /// <summary>R-GCN relation-matrix decomposition (default basis).</summary>
     public RgcnDecomposition RgcnDecomposition { get; set; } = RgcnDecomposition.Basis;
+    /// <summary>
+    /// A learned per-entity score bias, starting at zero (<see cref="KgeModel.AddEntityBias"/>; 1-N and 1vsAll
+    /// training). Default off.
+    /// </summary>
+    public bool EntityBias { get; set; }
 
     /// <summary>1-N scoring (BCE), 1vsAll (cross-entropy) or negative sampling (default 1-N).</summary>
     public LinkPredictionTrainingMode Mode { get; set; } = LinkPredictionTrainingMode.OneToN;
@@ -134,6 +139,8 @@ public sealed class LinkPredictionOptions
         if (EncoderBases < 1) throw new ArgumentException($"EncoderBases must be at least 1 (got {EncoderBases})");
         if (ReciprocalRelations && Encoder != EntityEncoderKind.None)
             throw new ArgumentException($"ReciprocalRelations needs a model without an encoder (the {Encoder} encoder adds inverse edges itself)");
+        if (EntityBias && Mode == LinkPredictionTrainingMode.NegativeSampling)
+            throw new ArgumentException("EntityBias needs 1-N or 1vsAll training (negative sampling does not use it)");
         if (TransENorm is not (1 or 2)) throw new ArgumentException($"TransENorm must be 1 or 2 (got {TransENorm})");
     }
 }

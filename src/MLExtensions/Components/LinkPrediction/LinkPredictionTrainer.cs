@@ -185,6 +185,7 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
             int start = (step - 1) * o.BatchSize, n = Math.Min(o.BatchSize, queries.Length - start);
             var parts = new List<Tensor>();
             var lossSum = (Tensor?)null;
+            using var shared = network.ShareEntityTable(); // one encoder pass for the step's tail and head queries
             foreach (bool tails in new[] { true, false })
             {
                 var batch = order.Skip(start).Take(n).Select(i => queries[i]).Where(q => q.Tails == tails).ToArray();
@@ -215,6 +216,7 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
         return new EpochSteps(batches.Steps, step =>
         {
             var (h, r, t, n) = batches.Take(step);
+            using var shared = network.ShareEntityTable();
             var total = (OneVsAllCrossEntropyLoss.Compute(network.ScoreTails(h, r), t)
                          + OneVsAllCrossEntropyLoss.Compute(network.ScoreHeads(r, t), h)) * 0.5;
             var factors = network.Factors(torch.Cat([h, t]), r).Concat(network.Factors(torch.Cat([t, h]), network.HeadQueryRelations(r)));
@@ -259,6 +261,7 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
                 rowwise.Step(ids, touched.Grad!);
                 return sparseTotal.Item<float>();
             }
+            using var shared = network.ShareEntityTable();
             var total = loss.Compute(network.ScoreTriples(h, r, t), network.ScoreTriples(nh, nr, nt));
             var penalty = KgeRegularizer.Penalty(o.Regularization, o.RegularizationWeight,
                 network.Factors(torch.Cat([h, t]), r), n);

@@ -36,6 +36,7 @@ public sealed class FilteredRankingEvaluator
         try
         {
             using var noGrad = torch.NoGrad();
+            using var shared = model.ShareEntityTable();
             for (int start = 0; start < test.Count; start += BatchSize)
             {
                 int n = Math.Min(BatchSize, test.Count - start);

@@ -64,21 +64,82 @@ public abstract class KgeModel : Module
         Encoder = RegisterModule("encoder", encoder);
     }
 
+    // The encoder's output while a ShareEntityTable scope is open: computed once, used by every score in the scope.
+    private Tensor? _sharedTable;
+
     /// <summary>The entity representations the decoder scores: the table, or the encoder's output over it.</summary>
-    public Tensor EntityTable() => Encoder is null ? EntityWeight : Encoder.Forward(EntityWeight, RelationWeight);
+    public Tensor EntityTable() => Encoder is null ? EntityWeight : _sharedTable ?? Encoder.Forward(EntityWeight, RelationWeight);
+
+    /// <summary>
+    /// Runs the encoder once and lets every score until the returned scope is disposed use that output (one training
+    /// step's tail and head queries, or every batch of an evaluation), instead of one encoder pass per call. Open it
+    /// where the result may live that long (outside per-batch dispose scopes for a whole evaluation); nested calls
+    /// reuse the open one. A no-op for models without an encoder.
+    /// </summary>
+    public IDisposable ShareEntityTable()
+    {
+        if (Encoder is null || _sharedTable != null) return NoScope.Instance;
+        _sharedTable = Encoder.Forward(EntityWeight, RelationWeight).DetachFromDisposeScope();
+        return new SharedTableScope(this);
+    }
+
+    private sealed class SharedTableScope(KgeModel model) : IDisposable
+    {
+        public void Dispose()
+        {
+            var t = model._sharedTable;
+            model._sharedTable = null;
+            t?.Dispose();
+        }
+    }
+
+    private sealed class NoScope : IDisposable
+    {
+        public static readonly NoScope Instance = new();
+        public void Dispose() { }
+    }
+
+    /// <summary>The learned per-entity score bias, or null (see <see cref="AddEntityBias"/>).</summary>
+    public Tensor? EntityBias => GetParameter("entity_bias");
+
+    /// <summary>
+    /// Adds a learned bias per entity, starting at zero: every score becomes decoder(h, r, t) + b_h + b_t, so a query
+    /// against all entities adds b_e to candidate e (and a constant to the row, which changes no rank). With 1-N
+    /// scoring it lets every score fall at once without moving the embeddings (the CompGCN reference decoders add
+    /// such a bias to their 1-N scores). Once, before training or loading.
+    /// </summary>
+    public void AddEntityBias()
+    {
+        if (EntityBias != null) throw new InvalidOperationException("this model already has an entity bias");
+        RegisterParameter("entity_bias", torch.Zeros([EntityCount], device: EntityWeight.Device));
+    }
+
+    // b[ids] for ids of any shape.
+    private static Tensor BiasOf(Tensor bias, Tensor ids) => bias.IndexSelect(0, ids.Flatten()).View(ids.Shape);
 
     /// <summary>Rows of <paramref name="table"/> for ids of any shape.</summary>
     protected static Tensor Rows(Tensor table, Tensor ids) => Functional.Embedding(table, ids);
 
     /// <summary>Scores of triples given as id tensors of one shape: the result has that shape.</summary>
-    public Tensor ScoreTriples(Tensor heads, Tensor relations, Tensor tails) => ScoreTriples(EntityTable(), heads, relations, tails);
+    public Tensor ScoreTriples(Tensor heads, Tensor relations, Tensor tails)
+    {
+        var s = ScoreTriples(EntityTable(), heads, relations, tails);
+        return EntityBias is { } b ? s + BiasOf(b, heads) + BiasOf(b, tails) : s;
+    }
 
     /// <summary>Scores of (head, relation, e) for every entity e: [B, EntityCount].</summary>
-    public Tensor ScoreTails(Tensor heads, Tensor relations) => ScoreTails(EntityTable(), heads, relations);
+    public Tensor ScoreTails(Tensor heads, Tensor relations)
+    {
+        var s = ScoreTails(EntityTable(), heads, relations);
+        return EntityBias is { } b ? s + BiasOf(b, heads).Unsqueeze(1) + b.Unsqueeze(0) : s;
+    }
 
     /// <summary>Scores of (e, relation, tail) for every entity e: [B, EntityCount] (a reciprocal model scores (tail, relation⁻¹, e)).</summary>
-    public Tensor ScoreHeads(Tensor relations, Tensor tails) =>
-        Reciprocal ? ScoreTails(EntityTable(), tails, HeadQueryRelations(relations)) : ScoreHeads(EntityTable(), relations, tails);
+    public Tensor ScoreHeads(Tensor relations, Tensor tails)
+    {
+        var s = Reciprocal ? ScoreTails(EntityTable(), tails, HeadQueryRelations(relations)) : ScoreHeads(EntityTable(), relations, tails);
+        return EntityBias is { } b ? s + b.Unsqueeze(0) + BiasOf(b, tails).Unsqueeze(1) : s;
+    }
 
     /// <summary>
     /// The relation rows a head query (?, r, t) uses: r itself, or for a reciprocal model its inverse r + RelationCount
@@ -93,6 +154,7 @@ public abstract class KgeModel : Module
     public Tensor ScoreTriplesOn(Tensor rows, Tensor heads, Tensor relations, Tensor tails)
     {
         if (Encoder != null) throw new InvalidOperationException("scoring against selected rows needs a model without an encoder");
+        if (EntityBias != null) throw new InvalidOperationException("scoring against selected rows needs a model without an entity bias");
         return ScoreTriples(rows, heads, relations, tails);
     }
 

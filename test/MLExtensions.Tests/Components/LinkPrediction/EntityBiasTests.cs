@@ -1,0 +1,149 @@
+using MLExtensions.Components.LinkPrediction;
+using MLExtensions.Model;
+using MLExtensions.Torch;
+
+namespace MLExtensions.Tests.Components.LinkPrediction;
+
+/// <summary>The learned per-entity score bias, and the encoder output shared across one step's or evaluation's scores.</summary>
+[TestClass]
+public sealed class EntityBiasTests
+{
+    private static int _threads;
+
+    [ClassInitialize]
+    public static void OneThread(TestContext _)
+    {
+        _threads = torch.NumThreads;
+        torch.NumThreads = 1;
+    }
+
+    [ClassCleanup]
+    public static void RestoreThreads() => torch.NumThreads = _threads;
+
+    private static Tensor Ids(params long[] ids) => Tensor.From(ids, ids.Length);
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void The_bias_adds_b_head_plus_b_tail_to_every_score_and_all_entity_scores_agree_with_triple_scores(bool reciprocal)
+    {
+        using var model = new DistMult(4, 2, 3, reciprocal);
+        model.AddEntityBias();
+        using (torch.NoGrad()) model.EntityBias!.Copy_(Tensor.From(new float[] { 0.5f, -1f, 2f, 0.25f }, 4));
+        var heads = new long[] { 0, 3, 2 };
+        var rels = new long[] { 1, 0, 1 };
+        var tails = new long[] { 1, 1, 3 };
+        using var noGrad = torch.NoGrad();
+        var withBias = model.ScoreTriples(Ids(heads), Ids(rels), Ids(tails)).ToArray<float>();
+        var e = model.EntityWeight.ToArray<float>();
+        var r = model.RelationWeight.ToArray<float>();
+        var b = new[] { 0.5f, -1f, 2f, 0.25f };
+        for (int i = 0; i < heads.Length; i++)
+        {
+            float expected = b[heads[i]] + b[tails[i]];
+            for (int k = 0; k < 3; k++) expected += e[heads[i] * 3 + k] * r[rels[i] * 3 + k] * e[tails[i] * 3 + k];
+            Assert.AreEqual(expected, withBias[i], 1e-5, $"triple {i}");
+        }
+        // Against all entities, column c of a tail query is the triple (h, r, c); of a head query, (c, r, t).
+        var allTails = model.ScoreTails(Ids(heads), Ids(rels)).ToArray<float>();
+        var allHeads = model.ScoreHeads(Ids(rels), Ids(tails)).ToArray<float>();
+        for (int i = 0; i < heads.Length; i++)
+            for (long c = 0; c < 4; c++)
+            {
+                float asTail = model.ScoreTriples(Ids(heads[i]), Ids(rels[i]), Ids(c)).ToArray<float>()[0];
+                float asHead = model.ScoreTriples(Ids(c), Ids(rels[i]), Ids(tails[i])).ToArray<float>()[0];
+                Assert.AreEqual(asTail, allTails[i * 4 + c], 1e-5, $"tail query {i}, candidate {c}");
+                if (!reciprocal) Assert.AreEqual(asHead, allHeads[i * 4 + c], 1e-5, $"head query {i}, candidate {c}");
+            }
+        if (reciprocal)
+        {
+            // A reciprocal model scores (?, r, t) as (t, r⁻¹, ?): the same bias terms, b_candidate + b_t.
+            var inverse = model.ScoreTails(Ids(tails), Ids(rels.Select(x => x + 2).ToArray())).ToArray<float>();
+            for (int i = 0; i < inverse.Length; i++) Assert.AreEqual(inverse[i], allHeads[i], 1e-5, $"head score {i}");
+        }
+    }
+
+    [TestMethod]
+    public void A_zero_bias_changes_no_score_and_a_model_cannot_get_two()
+    {
+        using var model = new ComplEx(5, 2, 4);
+        var ids = (Ids(0, 1, 4), Ids(1, 0, 1), Ids(2, 3, 0));
+        float[] before, after;
+        using (torch.NoGrad()) before = model.ScoreTails(ids.Item1, ids.Item2).ToArray<float>();
+        model.AddEntityBias();
+        using (torch.NoGrad()) after = model.ScoreTails(ids.Item1, ids.Item2).ToArray<float>();
+        CollectionAssert.AreEqual(before, after);
+        Assert.ThrowsExactly<InvalidOperationException>(model.AddEntityBias);
+    }
+
+    [TestMethod]
+    public void A_shared_encoder_output_gives_the_same_scores_and_gradients_as_one_pass_per_call()
+    {
+        var (train, _) = FamilyGraph.Split(3, 0.0, seed: 1);
+        var maps = KgIdMaps.Build(train);
+        var ids = maps.Encode(train, UnknownTriples.Error).Ids;
+        var options = new LinkPredictionOptions { Model = KgeModelKind.DistMult, Encoder = EntityEncoderKind.Rgcn, Dim = 8, EntityBias = true };
+        torch.ManualSeed(3);
+        using var model = KgeModels.Create(options, maps.EntityCount, maps.RelationCount, ids);
+        using (torch.NoGrad()) model.EntityBias!.Copy_(torch.Rand([maps.EntityCount]));
+        var h = Ids(0, 5, 9); var r = Ids(0, 1, 2); var t = Ids(1, 2, 3);
+
+        (float[] Scores, float[] Grad) Run(bool share)
+        {
+            foreach (var p in model.Parameters()) p.Grad?.Zero_();
+            using var shared = share ? model.ShareEntityTable() : null;
+            var tails = model.ScoreTails(h, r);
+            var heads = model.ScoreHeads(r, t);
+            (tails.Square().Sum() + heads.Sum()).Backward();
+            return (torch.Cat([tails.Flatten(), heads.Flatten()], 0).ToArray<float>(), model.EntityWeight.Grad!.ToArray<float>());
+        }
+
+        var separate = Run(share: false);
+        var once = Run(share: true);
+        CollectionAssert.AreEqual(separate.Scores, once.Scores);
+        for (int i = 0; i < separate.Grad.Length; i++) Assert.AreEqual(separate.Grad[i], once.Grad[i], 1e-4, $"entity gradient {i}");
+        // After the scope the encoder runs again per call (a changed table is seen).
+        using (torch.NoGrad()) model.EntityWeight.Mul_(2);
+        using (torch.NoGrad()) CollectionAssert.AreNotEqual(separate.Scores.Take((int)model.EntityCount).ToArray(),
+                                                             model.ScoreTails(h, r).Flatten().ToArray<float>().Take((int)model.EntityCount).ToArray());
+    }
+
+    [TestMethod]
+    public void Rgcn_with_an_entity_bias_learns_the_family_graph_saves_the_bias_and_reloads_identically()
+    {
+        var (train, test) = FamilyGraph.Split(12, 0.1, seed: 7);
+        var options = new LinkPredictionOptions
+        {
+            Model = KgeModelKind.DistMult, Encoder = EntityEncoderKind.Rgcn, EncoderBases = 4, EntityBias = true,
+            Dim = 32, Epochs = 30, BatchSize = 128, LearningRate = 0.03, EarlyStoppingPatience = 0,
+        };
+        using var model = new LinkPredictionTrainer(new MLExtContext(seed: 1), options).Fit(train);
+        var metrics = model.Evaluate(test, [train]);
+        Console.WriteLine($"R-GCN + DistMult with entity bias: filtered test MRR {metrics.Mrr:F3}");
+        Assert.IsTrue(metrics.Mrr > 0.3, $"filtered MRR {metrics.Mrr:F3} (chance ≈ 0.045)");
+        var bias = model.Network.EntityBias!.ToArray<float>();
+        Assert.IsTrue(bias.Any(x => Math.Abs(x) > 1e-3), "the bias was trained");
+        var path = Path.Combine(Path.GetTempPath(), $"kg-bias-{Guid.NewGuid():N}.zip");
+        try
+        {
+            model.Save(path);
+            using var loaded = ModelFile.Load<LinkPredictionModel>(path);
+            Assert.IsTrue(loaded.Options.EntityBias);
+            CollectionAssert.AreEqual(bias, loaded.Network.EntityBias!.ToArray<float>());
+            CollectionAssert.AreEqual(model.ScoreTriples(test.Triples), loaded.ScoreTriples(test.Triples));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public void Negative_sampling_refuses_an_entity_bias_by_name()
+    {
+        var (train, _) = FamilyGraph.Split(2, 0.0, seed: 1);
+        var options = new LinkPredictionOptions { Mode = LinkPredictionTrainingMode.NegativeSampling, EntityBias = true, Dim = 8, Epochs = 1 };
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new LinkPredictionTrainer(new MLExtContext(seed: 1), options).Fit(train));
+        StringAssert.Contains(e.Message, "EntityBias");
+    }
+}
