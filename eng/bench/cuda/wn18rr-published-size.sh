@@ -14,36 +14,10 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 data="${1:?usage: wn18rr-published-size.sh WN18RR_DIR OUT_DIR}"
 out="${2:?usage: wn18rr-published-size.sh WN18RR_DIR OUT_DIR}"
-cli="${MLEXT_CLI:-$root/build/cli/mlext.dll}"
-minutes="${MINUTES:-7}"
-mkdir -p "$out"
-echo "== $(date -u +%H:%M:%S) native build"
-source "$root/eng/bench/cuda/build-native.sh" "${MLEXT_NATIVE_BUILD:-/tmp/mlext-native}" "$out/native-build.log" || exit 1
-echo "== $(date -u +%H:%M:%S) training, $minutes min each, side by side"
-nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 20 >"$out/gpu-use.csv" 2>&1 &
-smi=$!
+source "$root/eng/bench/cuda/wn18rr-side-by-side.sh"
 rot="--model rotate --loss ns --negatives 1024 --adversarial-temperature 0.5 --margin 6 --dim 500 --batch-size 512 --patience 3"
 kge="--loss 1vsall --reciprocal --optimizer adagrad --dim 500 --batch-size 100 --lr 0.1 --regularizer n3 --patience 5 --seed 2"
-pids=()
-for run in "rotate-500-lr0.002:$rot --lr 0.002 --seed 1" "rotate-500-lr0.001:$rot --lr 0.001 --seed 1" "rotate-500-lr0.0005:$rot --lr 0.0005 --seed 1" \
-           "compgcn-min30:--model compgcn --patience 5 --min-epochs 30 --seed 1" \
-           "complex-seed2:--model complex $kge --reg-weight 0.1" "distmult-seed2:--model distmult $kge --reg-weight 0.05"; do
-  name="wn18rr-${run%%:*}"
-  [[ "$name" =~ ${ONLY:-.} ]] || continue
-  # shellcheck disable=SC2086
-  MLEXT_NUM_THREADS=3 dotnet "$cli" linkpred train --gpu 0 --train "$data/train.txt" --valid "$data/valid.txt" \
-    --out "$out/$name.zip" ${run#*:} --epochs 500 --validate-every 1 --max-minutes "$minutes" >"$out/$name.log" 2>&1 &
-  pids+=($!)
-done
-for p in "${pids[@]}"; do wait "$p"; done
-kill "$smi" 2>/dev/null
-for f in "$out"/wn18rr-*.log; do echo "--- $(basename "$f")"; tr '\r' '\n' <"$f" | grep -i -E "epoch|valid|best|stopp|saved|error|exception" | tail -4; done
-echo "== $(date -u +%H:%M:%S) filtered test evaluation"
-for z in "$out"/wn18rr-*.zip; do
-  name="$(basename "$z" .zip)"
-  echo "$name"
-  dotnet "$cli" linkpred evaluate --gpu 0 --model "$z" --test "$data/test.txt" \
-    --filter "$data/train.txt,$data/valid.txt,$data/test.txt" --metrics-out "$out/$name-test-gpu.json" 2>&1 | tail -2
-done
-rm -f "$out"/wn18rr-*.zip
-echo "== $(date -u +%H:%M:%S) done"
+wn18rr_side_by_side "$data" "$out" "${MINUTES:-7}" \
+  "rotate-500-lr0.002:$rot --lr 0.002 --seed 1" "rotate-500-lr0.001:$rot --lr 0.001 --seed 1" "rotate-500-lr0.0005:$rot --lr 0.0005 --seed 1" \
+  "compgcn-min30:--model compgcn --patience 5 --min-epochs 30 --seed 1" \
+  "complex-seed2:--model complex $kge --reg-weight 0.1" "distmult-seed2:--model distmult $kge --reg-weight 0.05"

@@ -4,23 +4,10 @@ using MLExtensions.Torch;
 
 namespace MLExtensions.Tests.Components.LinkPrediction;
 
-/// <summary>The learned per-entity score bias, and the encoder output shared across one step's or evaluation's scores.</summary>
-[TestClass]
-public sealed class EntityBiasTests
+// The learned per-entity score bias, and the encoder output shared across one step's or evaluation's scores.
+public sealed partial class LinkPredictionTrainingTests
 {
-    private static int _threads;
-
-    [ClassInitialize]
-    public static void OneThread(TestContext _)
-    {
-        _threads = torch.NumThreads;
-        torch.NumThreads = 1;
-    }
-
-    [ClassCleanup]
-    public static void RestoreThreads() => torch.NumThreads = _threads;
-
-    private static Tensor Ids(params long[] ids) => Tensor.From(ids, ids.Length);
+    private static Tensor IdTensor(params long[] ids) => Tensor.From(ids, ids.Length);
 
     [TestMethod]
     [DataRow(false)]
@@ -34,7 +21,7 @@ public sealed class EntityBiasTests
         var rels = new long[] { 1, 0, 1 };
         var tails = new long[] { 1, 1, 3 };
         using var noGrad = torch.NoGrad();
-        var withBias = model.ScoreTriples(Ids(heads), Ids(rels), Ids(tails)).ToArray<float>();
+        var withBias = model.ScoreTriples(IdTensor(heads), IdTensor(rels), IdTensor(tails)).ToArray<float>();
         var e = model.EntityWeight.ToArray<float>();
         var r = model.RelationWeight.ToArray<float>();
         var b = new[] { 0.5f, -1f, 2f, 0.25f };
@@ -45,20 +32,20 @@ public sealed class EntityBiasTests
             Assert.AreEqual(expected, withBias[i], 1e-5, $"triple {i}");
         }
         // Against all entities, column c of a tail query is the triple (h, r, c); of a head query, (c, r, t).
-        var allTails = model.ScoreTails(Ids(heads), Ids(rels)).ToArray<float>();
-        var allHeads = model.ScoreHeads(Ids(rels), Ids(tails)).ToArray<float>();
+        var allTails = model.ScoreTails(IdTensor(heads), IdTensor(rels)).ToArray<float>();
+        var allHeads = model.ScoreHeads(IdTensor(rels), IdTensor(tails)).ToArray<float>();
         for (int i = 0; i < heads.Length; i++)
             for (long c = 0; c < 4; c++)
             {
-                float asTail = model.ScoreTriples(Ids(heads[i]), Ids(rels[i]), Ids(c)).ToArray<float>()[0];
-                float asHead = model.ScoreTriples(Ids(c), Ids(rels[i]), Ids(tails[i])).ToArray<float>()[0];
+                float asTail = model.ScoreTriples(IdTensor(heads[i]), IdTensor(rels[i]), IdTensor(c)).ToArray<float>()[0];
+                float asHead = model.ScoreTriples(IdTensor(c), IdTensor(rels[i]), IdTensor(tails[i])).ToArray<float>()[0];
                 Assert.AreEqual(asTail, allTails[i * 4 + c], 1e-5, $"tail query {i}, candidate {c}");
                 if (!reciprocal) Assert.AreEqual(asHead, allHeads[i * 4 + c], 1e-5, $"head query {i}, candidate {c}");
             }
         if (reciprocal)
         {
             // A reciprocal model scores (?, r, t) as (t, r⁻¹, ?): the same bias terms, b_candidate + b_t.
-            var inverse = model.ScoreTails(Ids(tails), Ids(rels.Select(x => x + 2).ToArray())).ToArray<float>();
+            var inverse = model.ScoreTails(IdTensor(tails), IdTensor(rels.Select(x => x + 2).ToArray())).ToArray<float>();
             for (int i = 0; i < inverse.Length; i++) Assert.AreEqual(inverse[i], allHeads[i], 1e-5, $"head score {i}");
         }
     }
@@ -67,7 +54,7 @@ public sealed class EntityBiasTests
     public void A_zero_bias_changes_no_score_and_a_model_cannot_get_two()
     {
         using var model = new ComplEx(5, 2, 4);
-        var ids = (Ids(0, 1, 4), Ids(1, 0, 1), Ids(2, 3, 0));
+        var ids = (IdTensor(0, 1, 4), IdTensor(1, 0, 1), IdTensor(2, 3, 0));
         float[] before, after;
         using (torch.NoGrad()) before = model.ScoreTails(ids.Item1, ids.Item2).ToArray<float>();
         model.AddEntityBias();
@@ -86,7 +73,7 @@ public sealed class EntityBiasTests
         torch.ManualSeed(3);
         using var model = KgeModels.Create(options, maps.EntityCount, maps.RelationCount, ids);
         using (torch.NoGrad()) model.EntityBias!.Copy_(torch.Rand([maps.EntityCount]));
-        var h = Ids(0, 5, 9); var r = Ids(0, 1, 2); var t = Ids(1, 2, 3);
+        var h = IdTensor(0, 5, 9); var r = IdTensor(0, 1, 2); var t = IdTensor(1, 2, 3);
 
         (float[] Scores, float[] Grad) Run(bool share)
         {
