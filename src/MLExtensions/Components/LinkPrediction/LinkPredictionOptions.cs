@@ -64,8 +64,8 @@ public sealed class LinkPredictionOptions
     /// <summary>R-GCN relation-matrix decomposition (default basis).</summary>
     public RgcnDecomposition RgcnDecomposition { get; set; } = RgcnDecomposition.Basis;
     /// <summary>
-    /// A learned per-entity score bias, starting at zero (<see cref="KgeModel.AddEntityBias"/>; 1-N and 1vsAll
-    /// training). Default off.
+    /// A learned per-entity score bias (<see cref="KgeModel.AddEntityBias"/>; 1-N and 1vsAll training), starting where
+    /// every 1-N probability is 1 / entities (<see cref="KgeModel.PriorEntityBias"/>). Default off.
     /// </summary>
     public bool EntityBias { get; set; }
 

@@ -60,7 +60,21 @@ public sealed partial class LinkPredictionTrainingTests
         model.AddEntityBias();
         using (torch.NoGrad()) after = model.ScoreTails(ids.Item1, ids.Item2).ToArray<float>();
         CollectionAssert.AreEqual(before, after);
-        Assert.ThrowsExactly<InvalidOperationException>(model.AddEntityBias);
+        Assert.ThrowsExactly<InvalidOperationException>(() => model.AddEntityBias());
+    }
+
+    [TestMethod]
+    public void The_option_starts_the_bias_where_every_one_to_n_probability_is_one_over_the_entity_count()
+    {
+        var (train, _) = FamilyGraph.Split(4, 0.0, seed: 1);
+        var maps = KgIdMaps.Build(train);
+        var options = new LinkPredictionOptions { Model = KgeModelKind.DistMult, Dim = 8, EntityBias = true };
+        using var model = KgeModels.Create(options, maps.EntityCount, maps.RelationCount, maps.Encode(train, UnknownTriples.Error).Ids);
+        var bias = model.EntityBias!.ToArray<float>();
+        Assert.AreEqual(maps.EntityCount, bias.Length);
+        double p = 1 / (1 + Math.Exp(-2.0 * bias[0]));
+        Assert.AreEqual(1.0 / maps.EntityCount, p, 1e-6);
+        Assert.IsTrue(bias.All(b => b == bias[0]));
     }
 
     [TestMethod]

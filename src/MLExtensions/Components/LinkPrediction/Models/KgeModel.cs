@@ -103,16 +103,23 @@ public abstract class KgeModel : Module
     public Tensor? EntityBias => GetParameter("entity_bias");
 
     /// <summary>
-    /// Adds a learned bias per entity, starting at zero: every score becomes decoder(h, r, t) + b_h + b_t, so a query
-    /// against all entities adds b_e to candidate e (and a constant to the row, which changes no rank). With 1-N
-    /// scoring it lets every score fall at once without moving the embeddings (the CompGCN reference decoders add
-    /// such a bias to their 1-N scores). Once, before training or loading.
+    /// Adds a learned bias per entity, starting at <paramref name="initial"/>: every score becomes decoder(h, r, t) +
+    /// b_h + b_t, so a query against all entities adds b_e to candidate e (and a constant to the row, which changes no
+    /// rank). With 1-N scoring it lets every score fall at once without moving the embeddings (the CompGCN reference
+    /// decoders add such a bias to their 1-N scores). Once, before training or loading.
     /// </summary>
-    public void AddEntityBias()
+    public void AddEntityBias(double initial = 0)
     {
         if (EntityBias != null) throw new InvalidOperationException("this model already has an entity bias");
-        RegisterParameter("entity_bias", torch.Zeros([EntityCount], device: EntityWeight.Device));
+        RegisterParameter("entity_bias", torch.Full([EntityCount], initial, device: EntityWeight.Device));
     }
+
+    /// <summary>
+    /// The bias start at which a zero decoder score gives every 1-N probability σ(b_h + b_t) = 1 / EntityCount, the
+    /// share of true answers at one answer per query: −½ ln(EntityCount − 1) (the prior-probability initialisation
+    /// of Lin et al. 2017). The 1vsAll softmax is unchanged by any common start.
+    /// </summary>
+    public double PriorEntityBias => -0.5 * Math.Log(Math.Max(2, EntityCount) - 1);
 
     // b[ids] for ids of any shape.
     private static Tensor BiasOf(Tensor bias, Tensor ids) => bias.IndexSelect(0, ids.Flatten()).View(ids.Shape);
