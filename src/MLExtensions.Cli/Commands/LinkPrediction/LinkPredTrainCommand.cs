@@ -41,7 +41,7 @@ internal static class LinkPredTrainCommand
         var layers = new Option<int?>("--encoder-layers") { Description = $"Encoder layers (rgcn-*, compgcn*: default {d.EncoderLayers}; graphsage/gcn: {g.Layers})" };
         var bases = new Option<int>("--encoder-bases") { Description = "R-GCN bases, or blocks with --block-diagonal", DefaultValueFactory = _ => d.EncoderBases };
         var blockDiagonal = new Option<bool>("--block-diagonal") { Description = "R-GCN block-diagonal decomposition instead of bases" };
-        var entityBias = new Option<bool>("--entity-bias") { Description = "Learn a score bias per entity, starting at 0 (1-N and 1vsAll)" };
+        var entityBias = new Option<bool?>("--entity-bias") { Description = "true|false: learn a score bias per entity (default: on for 1-N training, off otherwise)" };
         var coldStart = new Option<double>("--cold-start-fraction") { Description = "graphsage/gcn: fraction of nodes that receive no messages in each step (teaches scoring from features alone)", DefaultValueFactory = _ => g.ColdStartFraction };
         var denseUpdates = new Option<bool>("--dense-updates") { Description = "ns without encoder: update the whole entity table each step instead of only the rows the batch touches" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
@@ -54,7 +54,7 @@ internal static class LinkPredTrainCommand
             if (LinkPredGraph.IsGraphModel(p.GetValue(model)!))
             {
                 var edgesFile = p.GetValue(edges) ?? throw new ArgumentException("--model graphsage/gcn trains on --edges (source<TAB>target); --train is for triples");
-                if (p.GetValue(entityBias)) throw new ArgumentException("--entity-bias applies to knowledge-graph models (1-N or 1vsAll), not to graphsage/gcn");
+                if (p.GetValue(entityBias) == true) throw new ArgumentException("--entity-bias applies to knowledge-graph models (1-N or 1vsAll), not to graphsage/gcn");
                 var graphOptions = new GraphLinkPredictionOptions
                 {
                     Encoder = LinkPredGraph.ParseEncoder(p.GetValue(model)!), Decoder = LinkPredGraph.ParseDecoder(p.GetValue(decoder)!),

@@ -180,6 +180,8 @@ public sealed class LinkPredictionModel : ITransformer
     {
         var m = model.Manifest;
         var options = m.GetOptions<LinkPredictionOptions>();
+        // Whether the model has the entity bias is what its weights say (files from before the option have none).
+        options.EntityBias = model.Weights.ContainsKey("entity_bias");
         var maps = new KgIdMaps(m.GetMap("entities"), m.GetMap("relations"));
         // The encoder's graph comes back with the weights; a placeholder of the saved size is built first.
         var edgeCount = options.Encoder == EntityEncoderKind.None ? 0 : (int)(model.GetWeight("encoder.src").Size(0) / 2);

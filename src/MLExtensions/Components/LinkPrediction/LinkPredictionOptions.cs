@@ -65,9 +65,15 @@ public sealed class LinkPredictionOptions
     public RgcnDecomposition RgcnDecomposition { get; set; } = RgcnDecomposition.Basis;
     /// <summary>
     /// A learned per-entity score bias (<see cref="KgeModel.AddEntityBias"/>; 1-N and 1vsAll training), starting where
-    /// every 1-N probability is 1 / entities (<see cref="KgeModel.PriorEntityBias"/>). Default off.
+    /// every 1-N probability is 1 / entities (<see cref="KgeModel.PriorEntityBias"/>). Default (null): on for 1-N
+    /// training, where without it the scores of a large graph start at probability ½ for every entity and training
+    /// spends its first epochs bringing them down; off for 1vsAll and negative sampling.
     /// </summary>
-    public bool EntityBias { get; set; }
+    public bool? EntityBias { get; set; }
+
+    /// <summary>Whether the model gets the entity bias: <see cref="EntityBias"/>, or by default whether training is 1-N.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool UsesEntityBias => EntityBias ?? Mode == LinkPredictionTrainingMode.OneToN;
 
     /// <summary>1-N scoring (BCE), 1vsAll (cross-entropy) or negative sampling (default 1-N).</summary>
     public LinkPredictionTrainingMode Mode { get; set; } = LinkPredictionTrainingMode.OneToN;
@@ -139,7 +145,7 @@ public sealed class LinkPredictionOptions
         if (EncoderBases < 1) throw new ArgumentException($"EncoderBases must be at least 1 (got {EncoderBases})");
         if (ReciprocalRelations && Encoder != EntityEncoderKind.None)
             throw new ArgumentException($"ReciprocalRelations needs a model without an encoder (the {Encoder} encoder adds inverse edges itself)");
-        if (EntityBias && Mode == LinkPredictionTrainingMode.NegativeSampling)
+        if (EntityBias == true && Mode == LinkPredictionTrainingMode.NegativeSampling)
             throw new ArgumentException("EntityBias needs 1-N or 1vsAll training (negative sampling does not use it)");
         if (TransENorm is not (1 or 2)) throw new ArgumentException($"TransENorm must be 1 or 2 (got {TransENorm})");
     }

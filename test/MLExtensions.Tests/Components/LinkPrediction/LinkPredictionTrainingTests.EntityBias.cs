@@ -140,6 +140,53 @@ public sealed partial class LinkPredictionTrainingTests
     }
 
     [TestMethod]
+    public void By_default_1N_training_gets_the_bias_and_1vsAll_and_negative_sampling_do_not()
+    {
+        var (train, _) = FamilyGraph.Split(2, 0.0, seed: 1);
+        var maps = KgIdMaps.Build(train);
+        var ids = maps.Encode(train, UnknownTriples.Error).Ids;
+        foreach (var (mode, expected) in new[] { (LinkPredictionTrainingMode.OneToN, true), (LinkPredictionTrainingMode.OneVsAll, false),
+                                                 (LinkPredictionTrainingMode.NegativeSampling, false) })
+        {
+            var options = new LinkPredictionOptions { Mode = mode, Dim = 4 };
+            using var model = KgeModels.Create(options, maps.EntityCount, maps.RelationCount, ids);
+            Assert.AreEqual(expected, model.EntityBias != null, $"{mode}");
+        }
+    }
+
+    [TestMethod]
+    public void A_model_file_from_before_the_option_loads_without_a_bias_and_scores_as_saved()
+    {
+        var (train, test) = FamilyGraph.Split(4, 0.1, seed: 3);
+        var options = new LinkPredictionOptions { Model = KgeModelKind.DistMult, EntityBias = false, Dim = 8, Epochs = 2, EarlyStoppingPatience = 0 };
+        using var model = new LinkPredictionTrainer(new MLExtContext(seed: 1), options).Fit(train);
+        var path = Path.Combine(Path.GetTempPath(), $"kg-old-{Guid.NewGuid():N}.zip");
+        try
+        {
+            model.Save(path);
+            // The options of an older file have no EntityBias entry (null now means "on for 1-N", this model's mode).
+            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+            {
+                var entry = zip.GetEntry("model.json")!;
+                System.Text.Json.Nodes.JsonNode json;
+                using (var read = entry.Open()) json = System.Text.Json.Nodes.JsonNode.Parse(read)!;
+                Assert.IsTrue(json["options"]!.AsObject().Remove("EntityBias"));
+                entry.Delete();
+                using var write = zip.CreateEntry("model.json").Open();
+                using var writer = new System.Text.Json.Utf8JsonWriter(write);
+                json.WriteTo(writer);
+            }
+            using var loaded = ModelFile.Load<LinkPredictionModel>(path);
+            Assert.IsNull(loaded.Network.EntityBias);
+            CollectionAssert.AreEqual(model.ScoreTriples(test.Triples), loaded.ScoreTriples(test.Triples));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [TestMethod]
     public void Negative_sampling_refuses_an_entity_bias_by_name()
     {
         var (train, _) = FamilyGraph.Split(2, 0.0, seed: 1);

@@ -22,7 +22,7 @@ public static class KgeModels
         var model = Create(options.Model, entityCount, relationCount, options.Dim, options.Margin, options.TransENorm, options.ReciprocalRelations);
         try
         {
-            if (options.EntityBias) model.AddEntityBias(model.PriorEntityBias);
+            if (options.UsesEntityBias) model.AddEntityBias(model.PriorEntityBias);
             if (options.Encoder == EntityEncoderKind.Rgcn)
                 model.SetEncoder(new RgcnEncoder(entityCount, relationCount, model.EntityWeight.Size(1), graph,
                                                  options.EncoderLayers, options.EncoderBases, options.RgcnDecomposition));
