@@ -232,3 +232,22 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 
   --validate-every 200 --validation-episodes 100 --max-minutes 8 --seed 1
 MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/pilot-fomaml.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
   --ways 5 --shots 1,5 --queries 15 --episodes 300 --adapt-steps 1 --seed 1 --metrics-out "$out/omni-pilot-fomaml.json"
+# Rows not measured before for the 460-step Reptile model and the FOMAML model above: transductive scoring, 20-way
+# (100 episodes: each adapts 10 steps over 20 x 20 images), within alphabet.
+ev() { local m=$1 name=$2; shift 2; MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/$m.zip" --data $O/images_background_small2 \
+  --groups "$EVAL_GROUPS" --queries 15 --seed 1 "$@" --metrics-out "$out/$name.json"; }
+ev omni-reptile-500 reptile-transductive --ways 5 --shots 1,5 --episodes 200 --transductive-batch-norm
+ev omni-reptile-500 reptile-20w --ways 20 --shots 1,5 --episodes 100
+ev omni-reptile-500 reptile-within --ways 5 --shots 1,5 --episodes 200 --within-group
+ev omni-fomaml fomaml-20w --ways 20 --shots 1,5 --episodes 100
+ev omni-fomaml fomaml-within --ways 5 --shots 1,5 --episodes 200 --within-group
+# The 3,000-step second-order MAML run repeated under a 45-minute budget (1 thread), scored per query (the default).
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-maml-3k.zip" --algorithm maml --invert --rotations \
+  --ways 5 --shots 1 --queries 5 --episodes 3000 --meta-batch 8 --inner-steps 1 --inner-lr 0.4 --adapt-steps 3 --schedule constant \
+  --validate-every 500 --validation-episodes 100 --max-minutes 45 --seed 1
+evm() { local name=$1; shift; MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/omni-maml-3k.zip" --data $O/images_background_small2 \
+  --groups "$EVAL_GROUPS" --queries 15 --adapt-steps 1 --seed 1 "$@" --metrics-out "$out/maml-3k-$name.json"; }
+evm 5w --ways 5 --shots 1,5 --episodes 600
+evm 5w-within --ways 5 --shots 1,5 --episodes 600 --within-group
+evm 5w-transductive --ways 5 --shots 1,5 --episodes 600 --transductive-batch-norm
+evm 20w --ways 20 --shots 1,5 --episodes 200

@@ -11,7 +11,8 @@ out="$root/build/linkpred/flat-start"
 export MLEXT_NUM_THREADS="${MLEXT_NUM_THREADS:-1}"
 python3 "$root/eng/bench/linkpred/wn18rr_core_subset.py" "$data" "$out/core"
 for run in "distmult-nobias:--model distmult --entity-bias false --epochs 6" "distmult:--model distmult --epochs 6" \
-           "rgcn-distmult-nobias:--model rgcn-distmult --entity-bias false --epochs 4" "rgcn-distmult:--model rgcn-distmult --epochs 4"; do
+           "rgcn-distmult-nobias:--model rgcn-distmult --entity-bias false --epochs 4" "rgcn-distmult:--model rgcn-distmult --epochs 6" \
+           "compgcn-nobias:--model compgcn --entity-bias false --epochs 2" "compgcn:--model compgcn --epochs 2"; do
   name="${run%%:*}"
   # shellcheck disable=SC2086
   "$root/eng/mlext" linkpred train --train "$out/core/train.txt" --valid "$out/core/valid.txt" --out "$out/$name.zip" \
