@@ -131,7 +131,7 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
             if (LastResult.BestMetric is { } best) model.Metrics["valid_mrr"] = best;
             else if (LastResult.History.Count > 0 && LastResult.History[^1].Metric is { } last) model.Metrics["valid_mrr"] = last;
             _context.WriteLog(MessageSeverity.Info, "LinkPrediction",
-                $"trained {KgeModels.NameOf(o.Model)} on {trainIds.Count} triples ({maps.EntityCount} entities, {maps.RelationCount} relations) " +
+                $"trained {(o.Encoder == EntityEncoderKind.None ? "" : o.Encoder.ToString().ToLowerInvariant() + "-")}{KgeModels.NameOf(o.Model)} on {trainIds.Count} triples ({maps.EntityCount} entities, {maps.RelationCount} relations) " +
                 $"in {LastResult.Epochs} epoch(s), {LastResult.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
             return model;
         }
