@@ -56,18 +56,11 @@ public sealed class GraphEncoderTests
         Console.WriteLine($"R-GCN ({decomposition}) + DistMult: filtered test MRR {metrics.Mrr:F3}, H@10 {metrics.Both.HitsAt10:F3}");
         Assert.IsTrue(metrics.Mrr > 0.3, $"filtered MRR {metrics.Mrr:F3} (chance ≈ 0.045)");
 
-        var path = Path.Combine(Path.GetTempPath(), $"kg-rgcn-{Guid.NewGuid():N}.zip");
-        try
+        SavedModel.RoundTrip(model, loaded =>
         {
-            model.Save(path);
-            using var loaded = ModelFile.Load<LinkPredictionModel>(path);
             Assert.AreEqual(EntityEncoderKind.Rgcn, loaded.Options.Encoder);
             CollectionAssert.AreEqual(model.ScoreTriples(test.Triples), loaded.ScoreTriples(test.Triples));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [TestMethod]
@@ -85,17 +78,7 @@ public sealed class GraphEncoderTests
         var metrics = model.Evaluate(test, [train]);
         Console.WriteLine($"CompGCN ({composition}) + {decoder}: filtered test MRR {metrics.Mrr:F3}, H@10 {metrics.Both.HitsAt10:F3}");
         Assert.IsTrue(metrics.Mrr > 0.3, $"filtered MRR {metrics.Mrr:F3} (chance ≈ 0.045)");
-        var path = Path.Combine(Path.GetTempPath(), $"kg-compgcn-{Guid.NewGuid():N}.zip");
-        try
-        {
-            model.Save(path);
-            using var loaded = ModelFile.Load<LinkPredictionModel>(path);
-            CollectionAssert.AreEqual(model.ScoreTriples(test.Triples), loaded.ScoreTriples(test.Triples));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        SavedModel.RoundTrip(model, loaded => CollectionAssert.AreEqual(model.ScoreTriples(test.Triples), loaded.ScoreTriples(test.Triples)));
     }
 
     [TestMethod]
