@@ -110,6 +110,32 @@ public sealed partial class LinkPredictionTrainingTests
     }
 
     [TestMethod]
+    public void An_encoder_model_scored_from_several_threads_at_once_gives_the_sequential_scores()
+    {
+        var (train, test) = FamilyGraph.Split(6, 0.2, seed: 2);
+        var options = new LinkPredictionOptions { Model = KgeModelKind.DistMult, Encoder = EntityEncoderKind.CompGcn, Dim = 16, Epochs = 2, EarlyStoppingPatience = 0 };
+        using var model = new LinkPredictionTrainer(new MLExtContext(seed: 1), options).Fit(train);
+        var expected = model.ScoreTriples(test.Triples);
+        var expectedTop = model.PredictTails(test.Triples.Select(t => (t.Head, t.Relation)).ToList(), 3);
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 24, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            if (i % 2 == 0)
+            {
+                var scores = model.ScoreTriples(test.Triples);
+                if (!scores.SequenceEqual(expected)) failures.Add($"call {i}: triple scores differ");
+            }
+            else
+            {
+                var top = model.PredictTails(test.Triples.Select(t => (t.Head, t.Relation)).ToList(), 3);
+                for (int q = 0; q < top.Count; q++)
+                    if (!top[q].Select(e => e.Entity).SequenceEqual(expectedTop[q].Select(e => e.Entity))) failures.Add($"call {i}: top tails of query {q} differ");
+            }
+        });
+        Assert.IsTrue(failures.IsEmpty, string.Join("; ", failures.Take(5)));
+    }
+
+    [TestMethod]
     public void Rgcn_with_an_entity_bias_learns_the_family_graph_saves_the_bias_and_reloads_identically()
     {
         var (train, test) = FamilyGraph.Split(12, 0.1, seed: 7);

@@ -64,31 +64,41 @@ public abstract class KgeModel : Module
         Encoder = RegisterModule("encoder", encoder);
     }
 
-    // The encoder's output while a ShareEntityTable scope is open: computed once, used by every score in the scope.
-    private Tensor? _sharedTable;
+    // The encoder's output while a ShareEntityTable scope is open on this thread, and the model it belongs to: per
+    // thread, so that a model scored from several threads at once never sees another thread's table.
+    [ThreadStatic] private static KgeModel? t_sharedOwner;
+    [ThreadStatic] private static Tensor? t_sharedTable;
 
     /// <summary>The entity representations the decoder scores: the table, or the encoder's output over it.</summary>
-    public Tensor EntityTable() => Encoder is null ? EntityWeight : _sharedTable ?? Encoder.Forward(EntityWeight, RelationWeight);
+    public Tensor EntityTable() =>
+        Encoder is null ? EntityWeight : ReferenceEquals(t_sharedOwner, this) ? t_sharedTable! : Encoder.Forward(EntityWeight, RelationWeight);
 
     /// <summary>
-    /// Runs the encoder once and lets every score until the returned scope is disposed use that output (one training
-    /// step's tail and head queries, or every batch of an evaluation), instead of one encoder pass per call. Open it
-    /// where the result may live that long (outside per-batch dispose scopes for a whole evaluation); nested calls
-    /// reuse the open one. A no-op for models without an encoder.
+    /// Runs the encoder once and lets every score on this thread until the returned scope is disposed use that output
+    /// (one training step's tail and head queries, or every batch of an evaluation), instead of one encoder pass per
+    /// call. Open it where the result may live that long (outside per-batch dispose scopes for a whole evaluation).
+    /// A no-op for models without an encoder, and while a scope is already open on this thread (for this model or
+    /// another: calls then share the open one or run the encoder per call, as before).
     /// </summary>
     public IDisposable ShareEntityTable()
     {
-        if (Encoder is null || _sharedTable != null) return NoScope.Instance;
-        _sharedTable = Encoder.Forward(EntityWeight, RelationWeight).DetachFromDisposeScope();
-        return new SharedTableScope(this);
+        if (Encoder is null || t_sharedOwner != null) return NoScope.Instance;
+        t_sharedTable = Encoder.Forward(EntityWeight, RelationWeight).DetachFromDisposeScope();
+        t_sharedOwner = this;
+        return new SharedTableScope();
     }
 
-    private sealed class SharedTableScope(KgeModel model) : IDisposable
+    private sealed class SharedTableScope : IDisposable
     {
+        private bool _disposed;
+
         public void Dispose()
         {
-            var t = model._sharedTable;
-            model._sharedTable = null;
+            if (_disposed) return;
+            _disposed = true;
+            var t = t_sharedTable;
+            t_sharedOwner = null;
+            t_sharedTable = null;
             t?.Dispose();
         }
     }
