@@ -28,6 +28,7 @@ wn18rr_side_by_side() {
   echo "== $(date -u +%H:%M:%S) filtered test evaluation"
   local z
   for z in "$out"/wn18rr-*.zip; do
+    [ -e "$z" ] || continue
     name="$(basename "$z" .zip)"
     echo "$name"
     dotnet "$cli" linkpred evaluate --gpu 0 --model "$z" --test "$data/test.txt" \
