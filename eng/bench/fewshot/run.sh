@@ -251,3 +251,12 @@ evm 5w --ways 5 --shots 1,5 --episodes 600
 evm 5w-within --ways 5 --shots 1,5 --episodes 600 --within-group
 evm 5w-transductive --ways 5 --shots 1,5 --episodes 600 --transductive-batch-norm
 evm 20w --ways 20 --shots 1,5 --episodes 200
+# The same MAML command and its first-order twin under a 30-minute budget each (two jobs side by side), validation every
+# 250 meta-steps, then the MAML pilot's test protocol (300 episodes, 1 adaptation step, per query).
+for a in maml fomaml; do
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-$a-long.zip" --algorithm $a --invert --rotations \
+    --ways 5 --shots 1 --queries 5 --episodes 3000 --meta-batch 8 --inner-steps 1 --inner-lr 0.4 --adapt-steps 3 --schedule constant \
+    --validate-every 250 --validation-episodes 100 --max-minutes 30 --seed 1
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/omni-$a-long.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
+    --ways 5 --shots 1,5 --queries 15 --episodes 300 --adapt-steps 1 --seed 1 --metrics-out "$out/$a-long-5w.json"
+done
