@@ -48,27 +48,14 @@ for pair in 1 2 3; do
 done
 
 stamp "4. WN18RR 1vsAll runs, $minutes min each, side by side"
-nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 20 >"$out/gpu-use.csv" 2>&1 &
-smi=$!
-pids=()
-for run in "complex:0.1" "complex:0.05" "distmult:0.1" "distmult:0.05"; do
-  m="${run%%:*}"; w="${run#*:}"; name="wn18rr-$m-n3-$w"
-  MLEXT_NUM_THREADS=3 dotnet "$cli" linkpred train --gpu 0 --train "$data/train.txt" --valid "$data/valid.txt" \
-    --out "$out/$name.zip" --model "$m" --loss 1vsall --reciprocal --optimizer adagrad --dim 500 --batch-size 100 --lr 0.1 \
-    --regularizer n3 --reg-weight "$w" --epochs 100 --validate-every 1 --patience 5 --max-minutes "$minutes" --seed 1 \
-    >"$out/$name.log" 2>&1 &
-  pids+=($!)
-done
-for p in "${pids[@]}"; do wait "$p"; done
-kill "$smi" 2>/dev/null
-for f in "$out"/wn18rr-*.log; do echo "--- $(basename "$f")"; grep -v "^\s*$" "$f" | tr '\r' '\n' | grep -i -E "epoch|valid|best|stopp|saved|error" | tail -6; done
+source "$root/eng/bench/cuda/wn18rr-side-by-side.sh"
+kge="--loss 1vsall --reciprocal --optimizer adagrad --dim 500 --batch-size 100 --lr 0.1 --regularizer n3 --patience 5 --seed 1"
+MLEXT_CLI="$cli" wn18rr_train_side_by_side "$data" "$out" "$minutes" 100 \
+  "complex-n3-0.1:--model complex $kge --reg-weight 0.1" "complex-n3-0.05:--model complex $kge --reg-weight 0.05" \
+  "distmult-n3-0.1:--model distmult $kge --reg-weight 0.1" "distmult-n3-0.05:--model distmult $kge --reg-weight 0.05"
 
 stamp "5. filtered test evaluation (train, valid, test filters), GPU then CPU"
-for z in "$out"/wn18rr-*.zip; do
-  name="$(basename "$z" .zip)"
-  dotnet "$cli" linkpred evaluate --gpu 0 --model "$z" --test "$data/test.txt" \
-    --filter "$data/train.txt,$data/valid.txt,$data/test.txt" --metrics-out "$out/$name-test-gpu.json" 2>&1 | tail -3
-done
+MLEXT_CLI="$cli" wn18rr_evaluate_on_gpu "$data" "$out"
 first="$(ls "$out"/wn18rr-*.zip | head -1)"
 MLEXT_NUM_THREADS=12 dotnet "$cli" linkpred evaluate --model "$first" --test "$data/test.txt" \
   --filter "$data/train.txt,$data/valid.txt,$data/test.txt" --metrics-out "$out/$(basename "$first" .zip)-test-cpu.json" 2>&1 | tail -3
