@@ -43,6 +43,7 @@ internal static class FewShotCommand
         var innerSteps = Opt("--inner-steps", "MAML/Reptile inner-loop steps in training", d.InnerSteps);
         var adaptSteps = Opt("--adapt-steps", "MAML/Reptile steps when adapting to a support set (0: --inner-steps)", d.AdaptationSteps);
         var reptileStep = Opt("--reptile-step", "Reptile outer step size, annealed linearly to 0 (0: Adam at --lr instead)", d.ReptileStepSize);
+        var headInit = Opt("--head-init", "MAML/FOMAML/Reptile task head start: zero, or prototypes (weight 2c, bias -|c|^2 from the support: Proto-MAML)", "zero");
         var innerLr = Opt("--inner-lr", "MAML/Reptile adaptation learning rate", d.InnerLearningRate);
         var schedule = Opt("--schedule", "Learning-rate schedule: step|cosine|constant", "step");
         var batchSize = Opt("--batch-size", "SimpleShot mini-batch size", d.BatchSize);
@@ -69,7 +70,7 @@ internal static class FewShotCommand
         var seed = Opt("--seed", "Random seed", 1);
         var cmd = new Command("train", "Meta-train a few-shot model and save it");
         foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, schedule, batchSize,
-                     cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, supportStatsTraining, balance, validEvery, validEpisodes, patience, maxMinutes, labelColumn, classes, groups, seed })
+                     cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, headInit, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, supportStatsTraining, balance, validEvery, validEpisodes, patience, maxMinutes, labelColumn, classes, groups, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -103,6 +104,12 @@ internal static class FewShotCommand
                 InnerSteps = p.GetValue(innerSteps), AdaptationSteps = p.GetValue(adaptSteps), ReptileStepSize = p.GetValue(reptileStep), InnerLearningRate = p.GetValue(innerLr), ImageSize = p.GetValue(imageSize),
                 Grayscale = p.GetValue(grayscale), Invert = p.GetValue(invert), AutoInvert = p.GetValue(autoInvert), Rotations = p.GetValue(rotations), AffineJitter = p.GetValue(jitter), WithinGroup = p.GetValue(withinGroup),
                 SupportStatisticsTraining = p.GetValue(supportStatsTraining),
+                HeadInit = p.GetValue(headInit)!.ToLowerInvariant() switch
+                {
+                    "zero" => FewShotHeadInit.Zero,
+                    "prototypes" or "proto" => FewShotHeadInit.Prototypes,
+                    var x => throw new ArgumentException($"unknown --head-init '{x}'; known: zero, prototypes"),
+                },
                 ValidationInterval = p.GetValue(validEvery), ValidationEpisodes = p.GetValue(validEpisodes), Patience = p.GetValue(patience), MaxMinutes = p.GetValue(maxMinutes),
                 LabelColumnName = p.GetValue(labelColumn)!,
                 SourceColumnName = p.GetValue(balance) ? "Source" : null,

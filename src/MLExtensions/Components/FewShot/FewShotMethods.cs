@@ -37,6 +37,28 @@ internal static class FewShotMethods
         [torch.Zeros([ways, embedding], device: device).RequiresGrad_(), torch.Zeros([ways], device: device).RequiresGrad_()];
 
     /// <summary>
+    /// The head of <see cref="FewShotHeadInit.Prototypes"/>: prototypes c_k of support rows <paramref name="xs"/> (labels
+    /// <paramref name="y"/> in 0..<paramref name="ways"/>-1) under <paramref name="encoderWeights"/>, as weight 2 c_k and
+    /// bias -|c_k|^2 (the logits 2 c_k·x - |c_k|^2 differ from -|x - c_k|^2 by a term shared by all classes). With
+    /// <paramref name="differentiable"/> the head stays a function of the encoder weights; otherwise it is a new leaf.
+    /// </summary>
+    public static Tensor[] PrototypeHead(FewShotEncoder encoder, Tensor xs, Tensor y, int ways, IReadOnlyList<Tensor> encoderWeights, bool differentiable)
+    {
+        var emb = encoder.Forward(xs, encoderWeights);
+        var onehot = Functional.OneHot(y, ways).Float();
+        var protos = onehot.T().Matmul(emb) / onehot.Sum(0).Unsqueeze(1);
+        Tensor[] head = [protos * 2.0, protos.Square().Sum(1).Neg()];
+        return differentiable ? head : head.Select(t => t.Detach().RequiresGrad_()).ToArray();
+    }
+
+    /// <summary>Encoder weights <paramref name="encoderWeights"/> followed by the task's starting head (<see cref="FewShotOptions.HeadInit"/>).</summary>
+    public static List<Tensor> StartWeights(FewShotOptions o, FewShotEncoder encoder, Tensor xs, Tensor y, int ways, IReadOnlyList<Tensor> encoderWeights,
+        bool differentiableHead, Device device) =>
+        encoderWeights.Concat(o.HeadInit == FewShotHeadInit.Prototypes
+            ? PrototypeHead(encoder, xs, y, ways, encoderWeights, differentiableHead)
+            : ZeroHead(ways, encoder.EmbeddingSize, device)).ToList();
+
+    /// <summary>
     /// Logits of the encoder with fast weights (encoder weights then head weight and bias); <paramref name="statistics"/>:
     /// fixed normalisation statistics (see <see cref="FewShotEncoder.NormStatistics"/>), null for the encoder's own mode.
     /// </summary>
@@ -54,16 +76,18 @@ internal static class FewShotMethods
     /// <summary>
     /// Inner loop: <paramref name="steps"/> SGD steps on (x, y) from <paramref name="start"/>. With
     /// <paramref name="createGraph"/> the result stays differentiable with respect to the start (second-order MAML);
-    /// without it, the gradients are constants (first-order).
+    /// without it, the gradients are constants (first-order). <paramref name="retainGraph"/>: keep the graph that leads to
+    /// the start (needed when part of the start is computed, such as a differentiable prototype head, and the outer
+    /// gradient must still flow through it).
     /// </summary>
     public static IReadOnlyList<Tensor> Adapt(FewShotEncoder encoder, Tensor x, Tensor y, IReadOnlyList<Tensor> start, int steps,
-        double learningRate, bool createGraph)
+        double learningRate, bool createGraph, bool retainGraph = false)
     {
         IReadOnlyList<Tensor> fast = start;
         for (int s = 0; s < steps; s++)
         {
             var loss = Functional.CrossEntropy(FastLogits(encoder, x, fast), y);
-            var grads = Autograd.Grad([loss], fast, createGraph: createGraph, allowUnused: true);
+            var grads = Autograd.Grad([loss], fast, retainGraph: createGraph || retainGraph, createGraph: createGraph, allowUnused: true);
             fast = fast.Select((w, i) => grads[i] is { } g ? w - (createGraph ? g : g.Detach()) * learningRate : w).ToList();
         }
         return fast;

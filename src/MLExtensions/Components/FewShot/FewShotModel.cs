@@ -139,7 +139,7 @@ public sealed class FewShotModel : ITransformer
             IReadOnlyList<Tensor> fast;
             using (torch.EnableGrad())
             {
-                var start = Encoder.Parameters().Concat(FewShotMethods.ZeroHead(ways, Encoder.EmbeddingSize, Device)).ToList();
+                var start = FewShotMethods.StartWeights(Options, Encoder, xs, y, ways, Encoder.Parameters().ToList(), differentiableHead: false, Device);
                 fast = FewShotMethods.Adapt(Encoder, xs, y, start, Options.EffectiveAdaptationSteps, Options.InnerLearningRate, createGraph: false)
                     .Select(t => t.Detach()).ToList();
             }

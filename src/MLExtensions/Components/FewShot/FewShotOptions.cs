@@ -24,6 +24,19 @@ public enum FewShotDistance
     Cosine,
 }
 
+/// <summary>How MAML/FOMAML/Reptile start the N-way linear head that each task adapts.</summary>
+public enum FewShotHeadInit
+{
+    /// <summary>Zero weights and bias: every class starts equally likely.</summary>
+    Zero,
+    /// <summary>
+    /// From the support set's prototypes c_k under the start weights: weight 2 c_k, bias -|c_k|^2, so the unadapted head is
+    /// the ProtoNet (squared Euclidean) classifier and adaptation fine-tunes it (Proto-MAML). With MAML and FOMAML the
+    /// meta-gradient also flows through the prototypes into the encoder; Reptile's head is a constant.
+    /// </summary>
+    Prototypes,
+}
+
 /// <summary>How the MLP encoder standardises feature vectors (statistics of the training rows, saved with the model).</summary>
 public enum FewShotStandardisation
 {
@@ -141,6 +154,9 @@ public sealed class FewShotOptions
     /// </summary>
     public bool SupportStatisticsTraining { get; set; }
 
+    /// <summary>How MAML/FOMAML/Reptile start each task's linear head, in training and when adapting (default zero).</summary>
+    public FewShotHeadInit HeadInit { get; set; } = FewShotHeadInit.Zero;
+
     /// <summary>Inner-loop (SGD) learning rate of MAML/FOMAML/Reptile.</summary>
     public double InnerLearningRate { get; set; } = 0.4;
 
@@ -226,6 +242,7 @@ public sealed class FewShotOptions
         if (!(MaxMinutes >= 0)) throw new ArgumentException($"MaxMinutes must not be negative (got {MaxMinutes}; 0: no time budget)");
         if (ValidationClassFraction is < 0 or >= 1) throw new ArgumentException($"ValidationClassFraction must be in [0, 1) (got {ValidationClassFraction})");
         if (!Enum.IsDefined(Standardisation)) throw new ArgumentException($"unknown standardisation {Standardisation}");
+        if (!Enum.IsDefined(HeadInit)) throw new ArgumentException($"unknown head initialisation {HeadInit}");
         if (!Enum.IsDefined(Algorithm)) throw new ArgumentException($"unknown algorithm {Algorithm}");
     }
 

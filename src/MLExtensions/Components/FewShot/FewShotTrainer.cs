@@ -263,8 +263,9 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                 case FewShotAlgorithm.Maml:
                 case FewShotAlgorithm.FoMaml:
                 {
-                    var start = parameters.Concat(FewShotMethods.ZeroHead(o.Ways, encoder.EmbeddingSize, device)).ToList();
-                    var fast = FewShotMethods.Adapt(encoder, xs, ys, start, o.InnerSteps, o.InnerLearningRate, createGraph: o.Algorithm == FewShotAlgorithm.Maml);
+                    var start = FewShotMethods.StartWeights(o, encoder, xs, ys, o.Ways, parameters, differentiableHead: true, device);
+                    var fast = FewShotMethods.Adapt(encoder, xs, ys, start, o.InnerSteps, o.InnerLearningRate, createGraph: o.Algorithm == FewShotAlgorithm.Maml,
+                        retainGraph: o.HeadInit == FewShotHeadInit.Prototypes);
                     // The query batch's own statistics (transductive), or, when asked, the support's under the adapted weights.
                     var statistics = o.SupportStatisticsTraining ? FewShotMethods.SupportStatistics(encoder, xs, fast) : null;
                     loss = Functional.CrossEntropy(FewShotMethods.FastLogits(encoder, xq, fast, statistics), yq);
@@ -272,8 +273,8 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
                 }
                 case FewShotAlgorithm.Reptile:
                 {
-                    var start = parameters.Select(p => p.Detach().Clone().RequiresGrad_())
-                        .Concat(FewShotMethods.ZeroHead(o.Ways, encoder.EmbeddingSize, device)).ToList();
+                    var start = FewShotMethods.StartWeights(o, encoder, xs, ys, o.Ways,
+                        parameters.Select(p => p.Detach().Clone().RequiresGrad_()).ToList(), differentiableHead: false, device);
                     var x = torch.Cat([xs, xq]);
                     var y = torch.Cat([ys, yq]);
                     var fast = FewShotMethods.Adapt(encoder, x, y, start, o.InnerSteps, o.InnerLearningRate, createGraph: false);
