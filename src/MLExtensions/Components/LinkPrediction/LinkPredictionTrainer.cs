@@ -227,7 +227,8 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
         });
     }
 
-    // Negative sampling: every training triple against K corruptions, shuffled each epoch. A reciprocal model trains
+    // Negative sampling: every training triple against K corruptions, shuffled each epoch; even steps corrupt tails, odd
+    // steps heads (one side per batch, broadcast against the kept side). A reciprocal model trains
     // on each triple (h, r, t) and on its inverse (t, r⁻¹, h), so that the inverse relations that score head queries learn.
     // With a row-wise optimizer the batch scores against a leaf copy of the rows it touches, whose gradient then
     // updates just those rows; the optimizer step for them happens here (the dense optimizer steps the rest).
@@ -242,7 +243,7 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
         return new EpochSteps(batches.Steps, step =>
         {
             var (h, r, t, n) = batches.Take(step);
-            var (nh, nr, nt) = sampler.Sample(h, r, t);
+            var (nh, nr, nt) = sampler.Sample(h, r, t, corruptHeads: step % 2 == 1);
             if (rowwise != null)
             {
                 // Local ids: positions among the distinct entities of the batch (positives and negatives).
@@ -251,9 +252,9 @@ public sealed class LinkPredictionTrainer : IEstimator<LinkPredictionModel>
                 Tensor touched;
                 using (torch.NoGrad()) touched = network.EntityWeight.IndexSelect(0, ids);
                 touched.RequiresGrad_();
-                long b = n, nk = nh.Shape.Aggregate(1L, (x, y) => x * y);
+                long b = n, nhk = nh.NumEl, ntk = nt.NumEl;
                 var lh = inverse.Narrow(0, 0, b); var lt = inverse.Narrow(0, b, b);
-                var lnh = inverse.Narrow(0, 2 * b, nk).View(nh.Shape); var lnt = inverse.Narrow(0, 2 * b + nk, nk).View(nt.Shape);
+                var lnh = inverse.Narrow(0, 2 * b, nhk).View(nh.Shape); var lnt = inverse.Narrow(0, 2 * b + nhk, ntk).View(nt.Shape);
                 var sparseTotal = loss.Compute(network.ScoreTriplesOn(touched, lh, r, lt), network.ScoreTriplesOn(touched, lnh, nr, lnt));
                 var sparsePenalty = KgeRegularizer.Penalty(o.Regularization, o.RegularizationWeight, network.FactorsOn(touched, torch.Cat([lh, lt]), r), n);
                 if (sparsePenalty != null) sparseTotal = sparseTotal + sparsePenalty;

@@ -44,9 +44,11 @@ public sealed class RotatE : KgeModel
     /// <inheritdoc />
     protected override Tensor ScoreTriples(Tensor table, Tensor heads, Tensor relations, Tensor tails)
     {
-        var (qr, qi) = Rotate(Rows(table, heads), Relations(relations), false);
-        var (tr, ti) = Split(Rows(table, tails));
-        return Margin - Distance(qr, qi, tr, ti);
+        // Rotate the side with fewer ids (a negative-sampling batch keeps one side at [B, 1]): |h r − t| = |h − t conj(r)|.
+        bool rotateTails = heads.NumEl > tails.NumEl;
+        var (qr, qi) = Rotate(Rows(table, rotateTails ? tails : heads), Relations(relations), rotateTails);
+        var (er, ei) = Split(Rows(table, rotateTails ? heads : tails));
+        return Margin - Distance(qr, qi, er, ei);
     }
 
     /// <inheritdoc />
