@@ -260,3 +260,18 @@ for a in maml fomaml; do
   MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/omni-$a-long.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" \
     --ways 5 --shots 1,5 --queries 15 --episodes 300 --adapt-steps 1 --seed 1 --metrics-out "$out/$a-long-5w.json"
 done
+# Proto-MAML head (--head-init prototypes): FOMAML and second-order MAML on ProtoNet's episodes (20-way 1-shot,
+# 5 queries, 2000 episodes, Adam 1e-3 halved every 1000), 1 inner step at 0.1 (0.1 vs 0.01 chosen on validation in a
+# 300-episode pilot), 50-minute budgets side by side; Reptile with the 460-step run's settings plus the prototype head.
+# Scored per query (support statistics), as users get.
+for a in fomaml maml; do
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-$a-proto.zip" --algorithm $a \
+    --head-init prototypes --invert --rotations --ways 20 --shots 1 --queries 5 --episodes 2000 --lr-halving 1000 --inner-steps 1 \
+    --inner-lr 0.1 --validate-every 250 --validation-episodes 100 --max-minutes 50 --seed 1
+  ev omni-$a-proto $a-proto-5w --ways 5 --shots 1,5 --episodes 600
+  ev omni-$a-proto $a-proto-20w --ways 20 --shots 1,5 --episodes 200
+done
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-reptile-proto.zip" --algorithm reptile \
+  --head-init prototypes --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.4 \
+  --adapt-steps 10 --reptile-step 1 --validate-every 100 --validation-episodes 100 --max-minutes 45 --seed 1
+ev omni-reptile-proto reptile-proto-5w --ways 5 --shots 1,5 --episodes 200
