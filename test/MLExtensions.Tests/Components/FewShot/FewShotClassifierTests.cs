@@ -87,14 +87,7 @@ public sealed class FewShotClassifierTests
         CollectionAssert.AreEqual(Enumerable.Repeat(1f, 64).ToArray(), Scale(FewShotStandardisation.None));
     }
 
-    private static (DataBatch Support, DataBatch Query) SupportAndQuery()
-    {
-        var test = FewShotTestData.DigitsWhere(d => d >= 5);
-        var labels = ((TextColumn)test["Label"]).Values.ToArray();
-        var support = Enumerable.Range(0, labels.Length).GroupBy(i => labels[i]).SelectMany(g => g.Take(3)).ToArray();
-        var query = Enumerable.Range(0, labels.Length).Except(support).ToArray();
-        return (test.Gather(support), test.Gather(query));
-    }
+    private static (DataBatch Support, DataBatch Query) SupportAndQuery() => FewShotTestData.UnseenDigits(3);
 
     [TestMethod]
     public void AdaptedClassifierScoresTheSupportClassesAndReloadsIdentically()

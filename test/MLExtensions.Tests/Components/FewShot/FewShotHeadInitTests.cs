@@ -12,16 +12,7 @@ namespace MLExtensions.Tests.Components.FewShot;
 [TestClass]
 public sealed class FewShotHeadInitTests
 {
-    private static (DataBatch Support, DataBatch Query) SupportAndQuery()
-    {
-        var test = FewShotTestData.DigitsWhere(d => d >= 5);
-        var labels = ((TextColumn)test["Label"]).Values.ToArray();
-        var support = Enumerable.Range(0, labels.Length).GroupBy(i => labels[i]).SelectMany(g => g.Take(2)).ToArray();
-        var query = Enumerable.Range(0, labels.Length).Except(support).ToArray();
-        return (test.Gather(support), test.Gather(query));
-    }
-
-    private static float[] Weights(FewShotModel m) => m.Encoder.Parameters().SelectMany(p => p.ToArray<float>()).ToArray();
+    private static (DataBatch Support, DataBatch Query) SupportAndQuery() => FewShotTestData.UnseenDigits(2);
 
     [TestMethod]
     public void WithoutAdaptationThePrototypeHeadScoresAsNearestPrototypeBySquaredDistance()

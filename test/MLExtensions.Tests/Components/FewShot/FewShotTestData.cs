@@ -18,6 +18,16 @@ internal static class FewShotTestData
             new TextColumn("Label", rows.Select(i => ys[i].ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()));
     }
 
+    /// <summary>Digits 5-9 (never trained on) split into a support set of the first <paramref name="shots"/> rows of each digit and the rest as queries.</summary>
+    public static (DataBatch Support, DataBatch Query) UnseenDigits(int shots)
+    {
+        var test = DigitsWhere(d => d >= 5);
+        var labels = ((TextColumn)test["Label"]).Values.ToArray();
+        var support = Enumerable.Range(0, labels.Length).GroupBy(i => labels[i]).SelectMany(g => g.Take(shots)).ToArray();
+        var query = Enumerable.Range(0, labels.Length).Except(support).ToArray();
+        return (test.Gather(support), test.Gather(query));
+    }
+
     /// <summary>A fresh temporary folder.</summary>
     public static string TempFolder()
     {
