@@ -271,6 +271,7 @@ for a in fomaml maml; do
   ev omni-$a-proto $a-proto-5w --ways 5 --shots 1,5 --episodes 600
   ev omni-$a-proto $a-proto-20w --ways 20 --shots 1,5 --episodes 200
 done
+ev omni-fomaml-proto fomaml-proto-within --ways 5 --shots 1,5 --episodes 600 --within-group
 MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-reptile-proto.zip" --algorithm reptile \
   --head-init prototypes --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.4 \
   --adapt-steps 10 --reptile-step 1 --validate-every 100 --validation-episodes 100 --max-minutes 45 --seed 1
