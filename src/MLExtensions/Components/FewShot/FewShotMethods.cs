@@ -11,6 +11,13 @@ internal static class FewShotMethods
     /// <summary>Class means of class-major support embeddings [N*K, D] -> [N, D].</summary>
     public static Tensor Prototypes(Tensor support, int ways) => support.View(ways, -1, support.Size(1)).Mean(1);
 
+    /// <summary>Class means of embeddings [R, D] with labels <paramref name="y"/> in 0..<paramref name="ways"/>-1, any order -> [N, D].</summary>
+    public static Tensor ClassMeans(Tensor embedding, Tensor y, int ways)
+    {
+        var onehot = Functional.OneHot(y, ways).Float();
+        return onehot.T().Matmul(embedding) / onehot.Sum(0).Unsqueeze(1);
+    }
+
     /// <summary>Negative squared Euclidean distances [Q, N].</summary>
     public static Tensor NegSquaredDistance(Tensor query, Tensor prototypes)
     {
@@ -44,9 +51,7 @@ internal static class FewShotMethods
     /// </summary>
     public static Tensor[] PrototypeHead(FewShotEncoder encoder, Tensor xs, Tensor y, int ways, IReadOnlyList<Tensor> encoderWeights, bool differentiable)
     {
-        var emb = encoder.Forward(xs, encoderWeights);
-        var onehot = Functional.OneHot(y, ways).Float();
-        var protos = onehot.T().Matmul(emb) / onehot.Sum(0).Unsqueeze(1);
+        var protos = ClassMeans(encoder.Forward(xs, encoderWeights), y, ways);
         Tensor[] head = [protos * 2.0, protos.Square().Sum(1).Neg()];
         return differentiable ? head : head.Select(t => t.Detach().RequiresGrad_()).ToArray();
     }

@@ -157,9 +157,7 @@ public sealed class FewShotModel : ITransformer
                 emb = FewShotMethods.CentreNormalise(emb, _center!);
                 kind = FewShotHeadKind.CentredPrototypes;
             }
-            var onehot = Functional.OneHot(y, ways).Float();
-            var protos = onehot.T().Matmul(emb) / onehot.Sum(0).Unsqueeze(1);
-            return (new FewShotHead(kind, protos, null, _center), null, null);
+            return (new FewShotHead(kind, FewShotMethods.ClassMeans(emb, y, ways), null, _center), null, null);
         }
     }
 
