@@ -114,6 +114,12 @@ internal static class FewShotCommand
                 LabelColumnName = p.GetValue(labelColumn)!,
                 SourceColumnName = p.GetValue(balance) ? "Source" : null,
             };
+            FewShotAlgorithm[] gradient = [FewShotAlgorithm.Maml, FewShotAlgorithm.FoMaml, FewShotAlgorithm.Reptile];
+            foreach (var warning in FewShotUnusedOptions.Find(p, options.Algorithm,
+                     [(innerSteps, gradient), (adaptSteps, gradient), (innerLr, gradient), (headInit, gradient),
+                      (reptileStep, [FewShotAlgorithm.Reptile]), (supportStatsTraining, [FewShotAlgorithm.Maml, FewShotAlgorithm.FoMaml]),
+                      (distance, [FewShotAlgorithm.ProtoNet]), (batchSize, [FewShotAlgorithm.SimpleShot])]))
+                Console.Error.WriteLine(warning);
             var ctx = CliContext.CreateWithLog(p.GetValue(seed));
             var data = FewShotData.Load(ctx, p.GetValue(train)!, options, p.GetValue(classes), p.GetValue(groups));
             var validation = p.GetValue(valid) is { Length: > 0 } v ? FewShotData.Load(ctx, v, options, null) : null;

@@ -110,19 +110,27 @@ public sealed class FewShotHeadInitTests
     }
 
     [TestMethod]
-    public void TheCliTakesTheHeadInitialisationAndNamesAnUnknownOne()
+    public void TheCliTakesTheHeadInitialisationNamesAnUnknownOneAndWarnsWhereItIsUnused()
     {
         var root = FewShotBatchNormTests.WriteDigitImages(FewShotTestData.TempFolder(), 4);
         try
         {
-            string[] Args(string head, string name) =>
-                ["fewshot", "train", "--train", Path.Combine(root, "digits"), "--out", Path.Combine(root, name), "--algorithm", "fomaml",
+            string[] Args(string head, string name, string algorithm = "fomaml") =>
+                ["fewshot", "train", "--train", Path.Combine(root, "digits"), "--out", Path.Combine(root, name), "--algorithm", algorithm,
                  "--head-init", head, "--image-size", "16", "--conv-channels", "8", "--ways", "3", "--shots", "1", "--queries", "2", "--episodes", "2",
                  "--validate-every", "0", "--inner-steps", "1", "--seed", "1"];
             var (code, _, err) = CliRunner.Run(Args("prototypes", "p.zip"));
             Assert.AreEqual(0, code, err);
+            Assert.IsFalse(err.Contains("no effect"), err);
             using (var m = ModelFile.Load<FewShotModel>(Path.Combine(root, "p.zip")))
                 Assert.AreEqual(FewShotHeadInit.Prototypes, m.Options.HeadInit);
+            // ProtoNet reads neither the head start nor the inner loop: both given options are named, the model is still trained.
+            (code, _, err) = CliRunner.Run(Args("prototypes", "pn.zip", "protonet"));
+            Assert.AreEqual(0, code, err);
+            StringAssert.Contains(err, "--head-init has no effect with --algorithm protonet");
+            StringAssert.Contains(err, "--inner-steps has no effect with --algorithm protonet");
+            Assert.IsFalse(err.Contains("--inner-lr"), err);
+            Assert.IsTrue(File.Exists(Path.Combine(root, "pn.zip")));
             (code, _, err) = CliRunner.Run(Args("centroid", "bad.zip"));
             Assert.AreNotEqual(0, code);
             StringAssert.Contains(err, "--head-init 'centroid'");
