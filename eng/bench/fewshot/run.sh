@@ -276,3 +276,20 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 
   --head-init prototypes --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.4 \
   --adapt-steps 10 --reptile-step 1 --validate-every 100 --validation-episodes 100 --max-minutes 45 --seed 1
 ev omni-reptile-proto reptile-proto-5w --ways 5 --shots 1,5 --episodes 200
+# Digits with the prototype head: the inner rate chosen on the base-class folds (0.1 vs 0.01), then 5-way on classes 5-9.
+for m in fomaml maml; do
+  for r in 0.1 0.01; do
+    eng/bench/fewshot/digits_select.sh $m-proto-$r --algorithm $m --head-init prototypes --episodes 200 --inner-steps 1 --inner-lr $r
+  done
+done
+for r in 0.1 0.01; do
+  eng/bench/fewshot/digits_select.sh reptile-proto-$r --algorithm reptile --head-init prototypes --episodes 200 --inner-steps 5 --inner-lr $r --reptile-step 0
+done
+eng/bench/fewshot/digits_select.sh fomaml-proto-1000 --algorithm fomaml --head-init prototypes --episodes 1000 --inner-steps 1 --inner-lr 0.1
+for cfg in "fomaml 1" "maml 1" "reptile 5"; do
+  set -- $cfg
+  eng/mlext fewshot train --train /tmp/mlx-data/digits/all.csv --label-column label --classes 0,1,2,3,4 --algorithm $1 --head-init prototypes \
+    --ways 5 --shots 1 --queries 10 --episodes 200 --inner-steps $2 --inner-lr 0.01 --reptile-step 0 --validate-every 0 --out "$out/digits-$1-proto.zip" --seed 1
+  eng/mlext fewshot evaluate --model "$out/digits-$1-proto.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
+    --ways 5 --shots 1,5 --queries 15 --episodes 600 --metrics-out "$out/digits-$1-proto.json"
+done
