@@ -293,3 +293,16 @@ for cfg in "fomaml 1" "maml 1" "reptile 5"; do
   eng/mlext fewshot evaluate --model "$out/digits-$1-proto.zip" --data /tmp/mlx-data/digits/all.csv --classes 5,6,7,8,9 \
     --ways 5 --shots 1,5 --queries 15 --episodes 600 --metrics-out "$out/digits-$1-proto.json"
 done
+# ProtoNet with SimpleShot's step budget (2000 episodes, halved every 1000) on glyphs, and on glyphs + Omniglot small1;
+# glyphs evaluation and the Omniglot transfer evaluation, across and within alphabets.
+for src in glyphs mix; do
+  roots=$GL/images_background; [ $src = mix ] && roots="$GL/images_background $O/images_background_small1"
+  eng/mlext fewshot train --train $roots --out "$out/$src-protonet-2k.zip" --auto-invert --rotations \
+    --ways 20 --shots 1 --queries 5 --episodes 2000 --lr-halving 1000 --validate-every 250 --validation-episodes 100 --max-minutes 55 --seed 1
+  for wg in "" "--within-group"; do
+    eng/mlext fewshot evaluate --model "$out/$src-protonet-2k.zip" --data $O/images_background_small2 --groups "$EVAL_GROUPS" --ways 5,20 --shots 1,5 \
+      --queries 15 --episodes 600 $wg --seed 1 --metrics-out "$out/$src-protonet-2k-omni${wg:+-within}.json"
+  done
+done
+eng/mlext fewshot evaluate --model "$out/glyphs-protonet-2k.zip" --data $GL/images_evaluation --ways 5,20 --shots 1,5 --queries 15 --episodes 600 \
+  --metrics-out "$out/glyphs-protonet-2k-eval.json"
