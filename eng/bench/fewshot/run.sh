@@ -306,3 +306,11 @@ for src in glyphs mix; do
 done
 eng/mlext fewshot evaluate --model "$out/glyphs-protonet-2k.zip" --data $GL/images_evaluation --ways 5,20 --shots 1,5 --queries 15 --episodes 600 \
   --metrics-out "$out/glyphs-protonet-2k-eval.json"
+# Reptile with the prototype head at inner rate 0.1 (the 0.4 run overshot), 40-minute budget; and its step cost without validation.
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-reptile-proto-0.1.zip" --algorithm reptile \
+  --head-init prototypes --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 \
+  --adapt-steps 10 --reptile-step 1 --validate-every 100 --validation-episodes 100 --max-minutes 40 --seed 1
+ev omni-reptile-proto-0.1 reptile-proto-0.1-5w --ways 5 --shots 1,5 --episodes 200
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-reptile-steps.zip" --algorithm reptile \
+  --head-init prototypes --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 40 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 \
+  --adapt-steps 10 --reptile-step 1 --validate-every 0 --seed 1
