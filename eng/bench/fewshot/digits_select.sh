@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Digits settings chosen on held-out BASE classes only (never on 5-9): five folds over classes 0-4, each trains on
 # three classes and evaluates 2-way 1-shot and 5-shot on the other two (300 episodes, seed 1); prints the mean over folds.
-# Usage: eng/bench/fewshot/digits_select.sh NAME [fewshot train options...]   (NAME raw: nearest neighbour on raw features)
+# Usage: [WAYS=3] [SHOTS=1] eng/bench/fewshot/digits_select.sh NAME [fewshot train options...]   (NAME raw: nearest neighbour on raw
+# features; WAYS/SHOTS: the training episodes)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
@@ -12,7 +13,7 @@ name=$1; shift
 r1=(); r5=()
 for f in 0,1,2:3,4 2,3,4:0,1 3,4,0:1,2 4,0,1:2,3 1,2,3:4,0; do
   tr=${f%%:*}; te=${f##*:}
-  [ "$name" = raw ] || eng/mlext fewshot train --train "$D" --label-column label --classes "$tr" --ways 3 --shots 1 --queries 10 \
+  [ "$name" = raw ] || eng/mlext fewshot train --train "$D" --label-column label --classes "$tr" --ways "${WAYS:-3}" --shots "${SHOTS:-1}" --queries 10 \
     --validate-every 0 --seed 1 --out "$out/$name.zip" "$@" >/dev/null
   for k in 1 5; do
     if [ "$name" = raw ]; then

@@ -314,3 +314,5 @@ ev omni-reptile-proto-0.1 reptile-proto-0.1-5w --ways 5 --shots 1,5 --episodes 2
 MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-reptile-steps.zip" --algorithm reptile \
   --head-init prototypes --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 40 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 \
   --adapt-steps 10 --reptile-step 1 --validate-every 0 --seed 1
+WAYS=2 eng/bench/fewshot/digits_select.sh protonet-ways2 --episodes 200
+SHOTS=5 eng/bench/fewshot/digits_select.sh protonet-shots5 --episodes 200
