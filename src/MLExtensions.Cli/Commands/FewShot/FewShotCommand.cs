@@ -31,6 +31,7 @@ internal static class FewShotCommand
         var train = new Option<string[]>("--train") { Description = "Training data: image folder(s) (class = relative folder path) or CSV; repeat to merge", Required = true, AllowMultipleArgumentsPerToken = true };
         var valid = new Option<string[]>("--validation") { Description = "Optional validation data (other classes); default: classes held out of --train" };
         var output = new Option<FileInfo>("--out") { Description = "Where to save the model zip", Required = true };
+        var from = new Option<FileInfo?>("--from") { Description = "Start from this trained model's encoder (same encoder settings), e.g. ProtoNet or Reptile episodes after a SimpleShot pre-training" };
         var algorithm = Opt("--algorithm", "protonet|maml|fomaml|reptile|simpleshot", "protonet");
         var distance = Opt("--distance", "ProtoNet distance: euclidean|cosine", "euclidean");
         var ways = Opt("--ways", "Classes per training episode", d.Ways);
@@ -69,7 +70,7 @@ internal static class FewShotCommand
         var groups = Opt<string?>("--groups", "Keep only classes of these groups (first path segment; comma-separated)", null);
         var seed = Opt("--seed", "Random seed", 1);
         var cmd = new Command("train", "Meta-train a few-shot model and save it");
-        foreach (var o in new Option[] { train, valid, output, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, schedule, batchSize,
+        foreach (var o in new Option[] { train, valid, output, from, algorithm, distance, ways, shots, queries, episodes, metaBatch, lr, halving, schedule, batchSize,
                      cosineScale, convChannels, hidden, standardise, innerSteps, adaptSteps, reptileStep, headInit, innerLr, imageSize, grayscale, invert, autoInvert, rotations, jitter, withinGroup, supportStatsTraining, balance, validEvery, validEpisodes, patience, maxMinutes, labelColumn, classes, groups, seed })
             cmd.Options.Add(o);
         cmd.SetAction(p => CommandRunner.Run(() =>
@@ -123,12 +124,13 @@ internal static class FewShotCommand
             var ctx = CliContext.CreateWithLog(p.GetValue(seed));
             var data = FewShotData.Load(ctx, p.GetValue(train)!, options, p.GetValue(classes), p.GetValue(groups));
             var validation = p.GetValue(valid) is { Length: > 0 } v ? FewShotData.Load(ctx, v, options, null) : null;
+            using var initial = p.GetValue(from) is { } fromFile ? ModelFile.Load<FewShotModel>(fromFile.FullName, ctx) : null;
             var trainer = ctx.FewShotClassifier(options);
             var clock = Stopwatch.StartNew();
             using var model = CliProgress.Run("fewshot train", progress =>
             {
                 trainer.Progress = progress;
-                return trainer.Fit(data, validation);
+                return trainer.Fit(data, validation, initial);
             });
             var seconds = clock.Elapsed.TotalSeconds;
             var outFile = p.GetValue(output)!;

@@ -42,7 +42,16 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
     public FewShotModel Fit(DataBatch input) => Fit(input, null);
 
     /// <summary>Trains on <paramref name="train"/>; validates on <paramref name="validation"/> (other classes) or on classes held out of the training set.</summary>
-    public FewShotModel Fit(DataBatch train, DataBatch? validation)
+    public FewShotModel Fit(DataBatch train, DataBatch? validation) => Fit(train, validation, null);
+
+    /// <summary>
+    /// Trains as <see cref="Fit(DataBatch, DataBatch?)"/>, starting from the encoder weights of <paramref name="initial"/>
+    /// (warm start, e.g. ProtoNet or Reptile episodes on top of a SimpleShot pre-training) instead of a random
+    /// initialisation; the encoder settings (input kind, image size and channels, or feature size, layer sizes and
+    /// standardisation) must be those of <paramref name="initial"/>. <paramref name="initial"/> is only read.
+    /// </summary>
+    /// <exception cref="ArgumentException">The starting model's encoder differs from the one these options build.</exception>
+    public FewShotModel Fit(DataBatch train, DataBatch? validation, FewShotModel? initial)
     {
         ArgumentNullException.ThrowIfNull(train);
         var o = Options.Clone();
@@ -70,10 +79,15 @@ public sealed class FewShotTrainer : IEstimator<FewShotModel>
         using var gen = new Generator((ulong)seed);
         var encoder = FewShotEncoder.Create(o, image, featureSize, gen);
         encoder.To(device);
-        if (encoder is MlpEncoder mlp) mlp.FitStandardisation(set.X);
         var model = new FewShotModel(o, image, featureSize, encoder, null, device);
         try
         {
+            if (initial != null)
+            {
+                FewShotWarmStart.Apply(o, image, featureSize, encoder, initial);
+                _context.WriteLog(MessageSeverity.Info, "FewShot", $"encoder starts from a trained {initial.Options.Algorithm} model");
+            }
+            else if (encoder is MlpEncoder mlp) mlp.FitStandardisation(set.X);
             Train(o, model, set, validSet, seed, device);
             return model;
         }
