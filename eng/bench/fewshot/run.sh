@@ -316,3 +316,10 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 
   --adapt-steps 10 --reptile-step 1 --validate-every 0 --seed 1
 WAYS=2 eng/bench/fewshot/digits_select.sh protonet-ways2 --episodes 200
 SHOTS=5 eng/bench/fewshot/digits_select.sh protonet-shots5 --episodes 200
+# Second-order MAML with the prototype head rerun to all 2000 episodes (100-minute budget), then its three evaluations.
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-maml-proto-2k.zip" --algorithm maml \
+  --head-init prototypes --invert --rotations --ways 20 --shots 1 --queries 5 --episodes 2000 --lr-halving 1000 --inner-steps 1 \
+  --inner-lr 0.1 --validate-every 250 --validation-episodes 100 --max-minutes 100 --seed 1
+ev omni-maml-proto-2k maml-proto-2k-5w --ways 5 --shots 1,5 --episodes 600
+ev omni-maml-proto-2k maml-proto-2k-within --ways 5 --shots 1,5 --episodes 600 --within-group
+ev omni-maml-proto-2k maml-proto-2k-20w --ways 20 --shots 1,5 --episodes 200
