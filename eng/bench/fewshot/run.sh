@@ -323,3 +323,24 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 
 ev omni-maml-proto-2k maml-proto-2k-5w --ways 5 --shots 1,5 --episodes 600
 ev omni-maml-proto-2k maml-proto-2k-within --ways 5 --shots 1,5 --episodes 600 --within-group
 ev omni-maml-proto-2k maml-proto-2k-20w --ways 20 --shots 1,5 --episodes 200
+# Digits, warm start from SimpleShot (--from): chosen on the folds (each fold pre-trains its own SimpleShot), then 5-9.
+export PRETRAIN="--algorithm simpleshot --episodes 200"
+eng/bench/fewshot/digits_select.sh pn-from-ss --episodes 200
+eng/bench/fewshot/digits_select.sh pn-from-ss-lr1e-4 --episodes 200 --lr 1e-4
+eng/bench/fewshot/digits_select.sh pn-from-ss-cos --episodes 200 --distance cosine
+eng/bench/fewshot/digits_select.sh rep-from-ss --algorithm reptile --episodes 200 --inner-steps 5 --inner-lr 0.1 --reptile-step 0
+eng/bench/fewshot/digits_select.sh fo-proto-from-ss --algorithm fomaml --head-init prototypes --episodes 200 --inner-steps 1 --inner-lr 0.01
+unset PRETRAIN
+DG=/tmp/mlx-data/digits/all.csv
+eng/mlext fewshot train --train $DG --label-column label --classes 0,1,2,3,4 --algorithm simpleshot --ways 5 --episodes 200 --validate-every 0 --seed 1 \
+  --out "$out/digits-ss200.zip"
+for cfg in "pn-from-ss:--from $out/digits-ss200.zip --lr 1e-4" \
+           "rep-from-ss:--from $out/digits-ss200.zip --algorithm reptile --inner-steps 5 --inner-lr 0.1 --reptile-step 0" \
+           "rep-cold:--algorithm reptile --inner-steps 5 --inner-lr 0.1 --reptile-step 0" \
+           "fo-proto-from-ss:--from $out/digits-ss200.zip --algorithm fomaml --head-init prototypes --inner-steps 1 --inner-lr 0.01"; do
+  # shellcheck disable=SC2086
+  eng/mlext fewshot train --train $DG --label-column label --classes 0,1,2,3,4 --ways 5 --shots 1 --queries 10 --episodes 200 --validate-every 0 \
+    --seed 1 --out "$out/digits-${cfg%%:*}.zip" ${cfg#*:}
+  eng/mlext fewshot evaluate --model "$out/digits-${cfg%%:*}.zip" --data $DG --classes 5,6,7,8,9 --ways 5 --shots 1,5 --queries 15 --episodes 600 \
+    --metrics-out "$out/digits-${cfg%%:*}.json"
+done
