@@ -344,3 +344,18 @@ for cfg in "pn-from-ss:--from $out/digits-ss200.zip --lr 1e-4" \
   eng/mlext fewshot evaluate --model "$out/digits-${cfg%%:*}.zip" --data $DG --classes 5,6,7,8,9 --ways 5 --shots 1,5 --queries 15 --episodes 600 \
     --metrics-out "$out/digits-${cfg%%:*}.json"
 done
+# Omniglot, warm start from SimpleShot (--from): SimpleShot as above, then ProtoNet (Adam 1e-4, 500 episodes) and Reptile
+# (the 460-step zero-head run's settings, 25-minute budget) from its encoder; evaluated per query.
+eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-simpleshot-2k-b.zip" --algorithm simpleshot \
+  --invert --rotations --episodes 2000 --validate-every 0 --seed 1
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-pn-from-ss.zip" --from "$out/omni-simpleshot-2k-b.zip" \
+  --invert --rotations --ways 20 --shots 1 --queries 5 --episodes 500 --lr 1e-4 --validate-every 100 --validation-episodes 100 --max-minutes 15 --seed 1
+for m in omni-pn-from-ss omni-simpleshot-2k-b; do
+  for wg in "" "--within-group"; do
+    ev $m $m-eval${wg:+-within} --ways 5,20 --shots 1,5 --episodes 600 $wg
+  done
+done
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-reptile-from-ss.zip" --from "$out/omni-simpleshot-2k-b.zip" \
+  --algorithm reptile --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.4 --adapt-steps 10 \
+  --reptile-step 1 --validate-every 100 --validation-episodes 100 --max-minutes 25 --seed 1
+ev omni-reptile-from-ss reptile-from-ss-5w --ways 5 --shots 1,5 --episodes 200
