@@ -122,9 +122,10 @@ internal static class FewShotCommand
                       (distance, [FewShotAlgorithm.ProtoNet]), (batchSize, [FewShotAlgorithm.SimpleShot])]))
                 Console.Error.WriteLine(warning);
             var ctx = CliContext.CreateWithLog(p.GetValue(seed));
+            // The starting model first: a wrong --from fails before the data is read.
+            using var initial = p.GetValue(from) is { } fromFile ? ModelFile.Load<FewShotModel>(fromFile.FullName, ctx) : null;
             var data = FewShotData.Load(ctx, p.GetValue(train)!, options, p.GetValue(classes), p.GetValue(groups));
             var validation = p.GetValue(valid) is { Length: > 0 } v ? FewShotData.Load(ctx, v, options, null) : null;
-            using var initial = p.GetValue(from) is { } fromFile ? ModelFile.Load<FewShotModel>(fromFile.FullName, ctx) : null;
             var trainer = ctx.FewShotClassifier(options);
             var clock = Stopwatch.StartNew();
             using var model = CliProgress.Run("fewshot train", progress =>
