@@ -359,3 +359,8 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 
   --algorithm reptile --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.4 --adapt-steps 10 \
   --reptile-step 1 --validate-every 100 --validation-episodes 100 --max-minutes 25 --seed 1
 ev omni-reptile-from-ss reptile-from-ss-5w --ways 5 --shots 1,5 --episodes 200
+# Reptile from SimpleShot with the prototype head (inner rate 0.1), 20-minute budget.
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 --out "$out/omni-reptile-proto-from-ss.zip" --from "$out/omni-simpleshot-2k-b.zip" \
+  --algorithm reptile --head-init prototypes --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 \
+  --adapt-steps 10 --reptile-step 1 --validate-every 100 --validation-episodes 100 --max-minutes 20 --seed 1
+ev omni-reptile-proto-from-ss reptile-proto-from-ss-5w --ways 5 --shots 1,5 --episodes 200
