@@ -29,13 +29,8 @@ public sealed class FewShotHeadInitTests
         model.Options.InnerLearningRate = 0; // the adaptation step moves nothing: the classifier is the starting head
         using var classifier = model.Adapt(support);
 
-        float[][] Embed(DataBatch rows)
-        {
-            var e = model.Transform(rows).GetColumn<FloatVectorColumn>(FewShotModel.EmbeddingColumnName);
-            return Enumerable.Range(0, rows.RowCount).Select(i => e.GetRow(i).ToArray()).ToArray();
-        }
-        var es = Embed(support);
-        var eq = Embed(query);
+        var es = FewShotTestData.Embed(model, support);
+        var eq = FewShotTestData.Embed(model, query);
         var supportLabels = ((TextColumn)support["Label"]).Values.ToArray();
         var classes = classifier.Classes.Labels.ToArray();
         var protos = classes.Select(c =>

@@ -28,6 +28,13 @@ internal static class FewShotTestData
         return (test.Gather(support), test.Gather(query));
     }
 
+    /// <summary>The model's <c>Embedding</c> column for <paramref name="rows"/>, one array per row.</summary>
+    public static float[][] Embed(MLExtensions.Components.FewShot.FewShotModel model, DataBatch rows)
+    {
+        var e = model.Transform(rows).GetColumn<FloatVectorColumn>(MLExtensions.Components.FewShot.FewShotModel.EmbeddingColumnName);
+        return Enumerable.Range(0, rows.RowCount).Select(i => e.GetRow(i).ToArray()).ToArray();
+    }
+
     /// <summary>A fresh temporary folder.</summary>
     public static string TempFolder()
     {

@@ -20,12 +20,6 @@ public sealed class FewShotWarmStartTests
             Algorithm = FewShotAlgorithm.SimpleShot, Episodes = 30, HiddenSizes = hidden, ValidationInterval = 0,
         }).Fit(FewShotTestData.DigitsWhere(d => d < 5));
 
-    private static float[][] Embed(FewShotModel model, DataBatch rows)
-    {
-        var e = model.Transform(rows).GetColumn<FloatVectorColumn>(FewShotModel.EmbeddingColumnName);
-        return Enumerable.Range(0, rows.RowCount).Select(i => e.GetRow(i).ToArray()).ToArray();
-    }
-
     private static double MaxDifference(float[][] a, float[][] b) =>
         a.Zip(b).Max(p => p.First.Zip(p.Second).Max(v => Math.Abs(v.First - v.Second)));
 
@@ -42,9 +36,9 @@ public sealed class FewShotWarmStartTests
         using var warm = Fit(initial);
         using var cold = Fit(null);
         var rows = FewShotTestData.DigitsWhere(d => d >= 5).Slice(0, 50);
-        var expected = Embed(initial, rows);
-        Assert.IsTrue(MaxDifference(expected, Embed(warm, rows)) < 1e-4, "the warm start's embeddings are the starting model's (one step at 1e-9)");
-        Assert.IsTrue(MaxDifference(expected, Embed(cold, rows)) > 0.1, "a cold start's embeddings are not");
+        var expected = FewShotTestData.Embed(initial, rows);
+        Assert.IsTrue(MaxDifference(expected, FewShotTestData.Embed(warm, rows)) < 1e-4, "the warm start's embeddings are the starting model's (one step at 1e-9)");
+        Assert.IsTrue(MaxDifference(expected, FewShotTestData.Embed(cold, rows)) > 0.1, "a cold start's embeddings are not");
         Assert.AreEqual(FewShotAlgorithm.SimpleShot, initial.Options.Algorithm, "the starting model is only read");
     }
 
