@@ -364,3 +364,5 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 
   --algorithm reptile --head-init prototypes --invert --rotations --ways 5 --shots 1 --queries 5 --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 \
   --adapt-steps 10 --reptile-step 1 --validate-every 100 --validation-episodes 100 --max-minutes 20 --seed 1
 ev omni-reptile-proto-from-ss reptile-proto-from-ss-5w --ways 5 --shots 1,5 --episodes 200
+ev omni-reptile-proto-from-ss reptile-proto-from-ss-within --ways 5 --shots 1,5 --episodes 200 --within-group
+ev omni-reptile-proto-from-ss reptile-proto-from-ss-20w --ways 20 --shots 1,5 --episodes 100
