@@ -366,3 +366,21 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $O/images_background_small1 
 ev omni-reptile-proto-from-ss reptile-proto-from-ss-5w --ways 5 --shots 1,5 --episodes 200
 ev omni-reptile-proto-from-ss reptile-proto-from-ss-within --ways 5 --shots 1,5 --episodes 200 --within-group
 ev omni-reptile-proto-from-ss reptile-proto-from-ss-20w --ways 20 --shots 1,5 --episodes 100
+# Digits: the gradient-based methods from SimpleShot at Adam 1e-4 (ProtoNet's warm-start rate), chosen on the folds, then 5-9.
+export PRETRAIN="--algorithm simpleshot --episodes 200"
+eng/bench/fewshot/digits_select.sh fo-proto-from-ss-lr1e-4 --algorithm fomaml --head-init prototypes --episodes 200 --inner-steps 1 --inner-lr 0.01 --lr 1e-4
+eng/bench/fewshot/digits_select.sh maml-proto-from-ss-lr1e-4 --algorithm maml --head-init prototypes --episodes 200 --inner-steps 1 --inner-lr 0.01 --lr 1e-4
+eng/bench/fewshot/digits_select.sh rep-from-ss-lr1e-4 --algorithm reptile --episodes 200 --inner-steps 5 --inner-lr 0.1 --reptile-step 0 --lr 1e-4
+eng/bench/fewshot/digits_select.sh rep-proto-from-ss-lr1e-4 --algorithm reptile --head-init prototypes --episodes 200 --inner-steps 5 --inner-lr 0.01 \
+  --reptile-step 0 --lr 1e-4
+unset PRETRAIN
+for cfg in "fo-proto-from-ss-lr1e-4:--algorithm fomaml --head-init prototypes --inner-steps 1 --inner-lr 0.01" \
+           "maml-proto-from-ss-lr1e-4:--algorithm maml --head-init prototypes --inner-steps 1 --inner-lr 0.01" \
+           "rep-from-ss-lr1e-4:--algorithm reptile --inner-steps 5 --inner-lr 0.1 --reptile-step 0" \
+           "rep-proto-from-ss-lr1e-4:--algorithm reptile --head-init prototypes --inner-steps 5 --inner-lr 0.01 --reptile-step 0"; do
+  # shellcheck disable=SC2086
+  eng/mlext fewshot train --train $DG --label-column label --classes 0,1,2,3,4 --ways 5 --shots 1 --queries 10 --episodes 200 --validate-every 0 \
+    --seed 1 --out "$out/digits-${cfg%%:*}.zip" --from "$out/digits-ss200.zip" --lr 1e-4 ${cfg#*:}
+  eng/mlext fewshot evaluate --model "$out/digits-${cfg%%:*}.zip" --data $DG --classes 5,6,7,8,9 --ways 5 --shots 1,5 --queries 15 --episodes 600 \
+    --metrics-out "$out/digits-${cfg%%:*}.json"
+done
