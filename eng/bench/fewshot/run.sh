@@ -384,3 +384,39 @@ for cfg in "fo-proto-from-ss-lr1e-4:--algorithm fomaml --head-init prototypes --
   eng/mlext fewshot evaluate --model "$out/digits-${cfg%%:*}.zip" --data $DG --classes 5,6,7,8,9 --ways 5 --shots 1,5 --queries 15 --episodes 600 \
     --metrics-out "$out/digits-${cfg%%:*}.json"
 done
+# First-order MAML with the prototype head on glyphs and on glyphs + Omniglot small1 (ProtoNet's 2000-episode settings,
+# one inner step at 0.1, as on Omniglot); glyphs scored on its evaluation alphabets, the mixed model on the new Omniglot alphabets.
+for src in glyphs mix; do
+  roots=$GL/images_background; [ $src = mix ] && roots="$GL/images_background $O/images_background_small1"
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $roots --out "$out/$src-fomaml-proto-2k.zip" --algorithm fomaml --head-init prototypes \
+    --auto-invert --rotations --ways 20 --shots 1 --queries 5 --episodes 2000 --lr-halving 1000 --inner-steps 1 --inner-lr 0.1 \
+    --validate-every 250 --validation-episodes 100 --max-minutes 60 --seed 1
+done
+for w in "5 600" "20 200"; do
+  set -- $w
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-fomaml-proto-2k.zip" --data $GL/images_evaluation --ways $1 --shots 1,5 \
+    --queries 15 --episodes $2 --seed 1 --metrics-out "$out/glyphs-fomaml-proto-${1}w.json"
+  for wg in "" "--within-group"; do
+    ev mix-fomaml-proto-2k mix-fomaml-proto-${1}w${wg:+-within} --ways $1 --shots 1,5 --episodes $2 $wg
+  done
+done
+# glyphs: SimpleShot retrained at one thread, then Reptile from it with the prototype head (the Omniglot warm-start settings,
+# 20-minute budget), and the same with Adam 1e-4 as the outer step (15-minute budget); two diagnostics of the first.
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-simpleshot-2k-1t.zip" --algorithm simpleshot \
+  --auto-invert --rotations --episodes 2000 --lr-halving 1000 --validate-every 0 --seed 1
+MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-simpleshot-2k-1t.zip" --data $GL/images_evaluation --ways 5,20 --shots 1,5 \
+  --queries 15 --episodes 600 --seed 1 --metrics-out "$out/glyphs-simpleshot-2k-1t-eval.json"
+for v in "step1:--reptile-step 1 --validate-every 100 --max-minutes 20" "adam:--reptile-step 0 --lr 1e-4 --validate-every 50 --max-minutes 15"; do
+  # shellcheck disable=SC2086
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-reptile-proto-from-ss-${v%%:*}.zip" \
+    --from "$out/glyphs-simpleshot-2k-1t.zip" --algorithm reptile --head-init prototypes --auto-invert --rotations --ways 5 --shots 1 --queries 5 \
+    --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 --adapt-steps 10 --validation-episodes 100 --seed 1 ${v#*:}
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-${v%%:*}.zip" --data $GL/images_evaluation --ways 5 \
+    --shots 1,5 --queries 15 --episodes 200 --seed 1 --metrics-out "$out/glyphs-reptile-proto-from-ss-${v%%:*}-5w.json"
+done
+MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-step1.zip" --data $GL/images_evaluation --ways 20 \
+  --shots 1,5 --queries 15 --episodes 100 --seed 1 --metrics-out "$out/glyphs-reptile-proto-from-ss-step1-20w.json"
+MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-step1.zip" --data $GL/images_evaluation --ways 5 \
+  --shots 1,5 --queries 15 --episodes 200 --seed 1 --adapt-steps 1 --metrics-out "$out/glyphs-reptile-step1-adapt1.json"
+MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-step1.zip" --data $GL/images_evaluation --ways 5 \
+  --shots 1 --queries 15 --episodes 200 --seed 1 --transductive-batch-norm --metrics-out "$out/glyphs-reptile-step1-transductive.json"
