@@ -420,3 +420,27 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-prot
   --shots 1,5 --queries 15 --episodes 200 --seed 1 --adapt-steps 1 --metrics-out "$out/glyphs-reptile-step1-adapt1.json"
 MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-step1.zip" --data $GL/images_evaluation --ways 5 \
   --shots 1 --queries 15 --episodes 200 --seed 1 --transductive-batch-norm --metrics-out "$out/glyphs-reptile-step1-transductive.json"
+MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-adam.zip" --data $GL/images_evaluation --ways 20 \
+  --shots 1,5 --queries 15 --episodes 100 --seed 1 --metrics-out "$out/glyphs-reptile-proto-from-ss-adam-20w.json"
+# glyphs: second-order MAML with the prototype head started from the same SimpleShot (Adam 1e-4, 500 episodes of ProtoNet's
+# 20-way 1-shot shape, one inner step at 0.1 as on Omniglot).
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-maml-proto-from-ss.zip" \
+  --from "$out/glyphs-simpleshot-2k-1t.zip" --algorithm maml --head-init prototypes --auto-invert --rotations --ways 20 --shots 1 --queries 5 \
+  --episodes 500 --lr 1e-4 --inner-steps 1 --inner-lr 0.1 --validate-every 100 --validation-episodes 100 --max-minutes 30 --seed 1
+for w in "5 600" "20 200"; do
+  set -- $w
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-maml-proto-from-ss.zip" --data $GL/images_evaluation --ways $1 --shots 1,5 \
+    --queries 15 --episodes $2 --seed 1 --metrics-out "$out/glyphs-maml-proto-from-ss-${1}w.json"
+done
+# glyphs + Omniglot small1: SimpleShot at one thread, then Reptile from it with the prototype head and Adam 1e-4 as the outer
+# step (the glyphs settings), scored on the new Omniglot alphabets.
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-simpleshot-2k-1t.zip" \
+  --algorithm simpleshot --auto-invert --rotations --episodes 2000 --lr-halving 1000 --validate-every 0 --seed 1
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-reptile-proto-from-ss-adam.zip" \
+  --from "$out/mix-simpleshot-2k-1t.zip" --algorithm reptile --head-init prototypes --auto-invert --rotations --ways 5 --shots 1 --queries 5 \
+  --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 --adapt-steps 10 --validation-episodes 100 --seed 1 \
+  --reptile-step 0 --lr 1e-4 --validate-every 50 --max-minutes 15
+ev mix-simpleshot-2k-1t mix-simpleshot-2k-1t --ways 5,20 --shots 1,5 --episodes 600
+ev mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam-5w --ways 5 --shots 1,5 --episodes 200
+ev mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam-within --ways 5 --shots 1,5 --episodes 200 --within-group
+ev mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam-20w --ways 20 --shots 1,5 --episodes 100
