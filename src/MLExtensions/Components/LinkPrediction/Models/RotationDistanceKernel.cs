@@ -12,8 +12,9 @@ namespace MLExtensions.Components.LinkPrediction;
 /// in registers and a block of entity rows stays in cache while every query of the batch passes over it, which
 /// leaves the square roots as the cost. Each coordinate term is computed with the same float operations in the same
 /// order as the tensor form, and the Dim terms are summed in the order of libtorch's vectorised sum (see
-/// <see cref="Distance"/>), so where its vector width is detected right the scores equal the tensor form's bit for bit;
-/// elsewhere they differ by a few ulps. A pair's score
+/// <see cref="Distance"/>), so on 8-lane (AVX2) libtorch builds the scores equal the tensor form's bit for bit; with
+/// libtorch's AVX-512 kernels (16 lanes; Debian's 1.13 on an AMD EPYC) the distances differ by up to a few ulps, as
+/// measured. A pair's score
 /// never depends on where its entity lies in the table, so entities with equal rows get equal scores (ties stay ties).
 /// No autograd: the training path keeps the tensor form.
 /// </summary>
