@@ -444,3 +444,11 @@ ev mix-simpleshot-2k-1t mix-simpleshot-2k-1t --ways 5,20 --shots 1,5 --episodes 
 ev mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam-5w --ways 5 --shots 1,5 --episodes 200
 ev mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam-within --ways 5 --shots 1,5 --episodes 200 --within-group
 ev mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam-20w --ways 20 --shots 1,5 --episodes 100
+# The same Reptile trained on 5-shot tasks, scored at 5 shots.
+MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-reptile-proto-from-ss-adam-5s.zip" \
+  --from "$out/mix-simpleshot-2k-1t.zip" --algorithm reptile --head-init prototypes --auto-invert --rotations --ways 5 --shots 5 --queries 5 \
+  --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 --adapt-steps 10 --validation-episodes 100 --seed 1 \
+  --reptile-step 0 --lr 1e-4 --validate-every 50 --max-minutes 15
+ev mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s-5w --ways 5 --shots 5 --episodes 200
+ev mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s-within --ways 5 --shots 5 --episodes 200 --within-group
+ev mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s-20w --ways 20 --shots 5 --episodes 100
