@@ -452,3 +452,14 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background $O/ima
 ev mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s-5w --ways 5 --shots 5 --episodes 200
 ev mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s-within --ways 5 --shots 5 --episodes 200 --within-group
 ev mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s-20w --ways 20 --shots 5 --episodes 100
+# glyphs + Omniglot small1: second-order MAML with the prototype head from the same SimpleShot (the glyphs settings), then the
+# same trained on 20-way 5-shot tasks (12-minute budget), scored at 5 shots.
+for s in 1 5; do
+  MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-maml-proto-from-ss-${s}s.zip" \
+    --from "$out/mix-simpleshot-2k-1t.zip" --algorithm maml --head-init prototypes --auto-invert --rotations --ways 20 --shots $s --queries 5 \
+    --episodes 500 --lr 1e-4 --inner-steps 1 --inner-lr 0.1 --validate-every 100 --validation-episodes 100 --max-minutes $((s == 1 ? 30 : 12)) --seed 1
+  shots=1,5; [ $s = 5 ] && shots=5
+  ev mix-maml-proto-from-ss-${s}s mix-maml-proto-from-ss-${s}s-5w --ways 5 --shots $shots --episodes 600
+  ev mix-maml-proto-from-ss-${s}s mix-maml-proto-from-ss-${s}s-within --ways 5 --shots $shots --episodes 600 --within-group
+  ev mix-maml-proto-from-ss-${s}s mix-maml-proto-from-ss-${s}s-20w --ways 20 --shots $shots --episodes 200
+done
