@@ -470,3 +470,11 @@ MLEXT_NUM_THREADS=2 eng/mlext fewshot train --train $GL/images_background $O/ima
 ev mix-maml-proto-from-ss-5s-lr001 mix-maml-5s-lr001-5w --ways 5 --shots 5 --episodes 600
 ev mix-maml-proto-from-ss-5s-lr001 mix-maml-5s-lr001-within --ways 5 --shots 5 --episodes 600 --within-group
 ev mix-maml-proto-from-ss-5s-lr001 mix-maml-5s-lr001-20w --ways 20 --shots 5 --episodes 200
+# Reptile on 5-shot tasks with inner rate 0.01 (chosen on its 5-shot validation over 0.1), 100 meta-steps, scored at 5 shots.
+MLEXT_NUM_THREADS=2 eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-reptile-5s-lr001.zip" \
+  --from "$out/mix-simpleshot-2k-1t.zip" --algorithm reptile --head-init prototypes --auto-invert --rotations --ways 5 --shots 5 --queries 5 \
+  --episodes 100 --meta-batch 5 --inner-steps 5 --inner-lr 0.01 --adapt-steps 10 --validation-episodes 100 --seed 1 \
+  --reptile-step 0 --lr 1e-4 --validate-every 50 --max-minutes 6
+ev mix-reptile-5s-lr001 mix-reptile-5s-lr001-5w --ways 5 --shots 5 --episodes 200
+ev mix-reptile-5s-lr001 mix-reptile-5s-lr001-within --ways 5 --shots 5 --episodes 200 --within-group
+ev mix-reptile-5s-lr001 mix-reptile-5s-lr001-20w --ways 20 --shots 5 --episodes 100
