@@ -236,6 +236,15 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/pilot-fomaml.zip" -
 # (100 episodes: each adapts 10 steps over 20 x 20 images), within alphabet.
 ev() { local m=$1 name=$2; shift 2; MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/$m.zip" --data $O/images_background_small2 \
   --groups "$EVAL_GROUPS" --queries 15 --seed 1 "$@" --metrics-out "$out/$name.json"; }
+# The same on the glyphs evaluation alphabets.
+evg() { local m=$1 name=$2; shift 2; MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/$m.zip" --data $GL/images_evaluation \
+  --queries 15 --seed 1 "$@" --metrics-out "$out/$name.json"; }
+# ev_transfer MODEL NAME SHOTS EPISODES_5WAY EPISODES_20WAY: 5-way across and within an alphabet, 20-way across.
+ev_transfer() {
+  ev "$1" "$2-5w" --ways 5 --shots "$3" --episodes "$4"
+  ev "$1" "$2-within" --ways 5 --shots "$3" --episodes "$4" --within-group
+  ev "$1" "$2-20w" --ways 20 --shots "$3" --episodes "$5"
+}
 ev omni-reptile-500 reptile-transductive --ways 5 --shots 1,5 --episodes 200 --transductive-batch-norm
 ev omni-reptile-500 reptile-20w --ways 20 --shots 1,5 --episodes 100
 ev omni-reptile-500 reptile-within --ways 5 --shots 1,5 --episodes 200 --within-group
@@ -394,8 +403,7 @@ for src in glyphs mix; do
 done
 for w in "5 600" "20 200"; do
   set -- $w
-  MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-fomaml-proto-2k.zip" --data $GL/images_evaluation --ways $1 --shots 1,5 \
-    --queries 15 --episodes $2 --seed 1 --metrics-out "$out/glyphs-fomaml-proto-${1}w.json"
+  evg glyphs-fomaml-proto-2k glyphs-fomaml-proto-${1}w --ways $1 --shots 1,5 --episodes $2
   for wg in "" "--within-group"; do
     ev mix-fomaml-proto-2k mix-fomaml-proto-${1}w${wg:+-within} --ways $1 --shots 1,5 --episodes $2 $wg
   done
@@ -404,24 +412,18 @@ done
 # 20-minute budget), and the same with Adam 1e-4 as the outer step (15-minute budget); two diagnostics of the first.
 MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-simpleshot-2k-1t.zip" --algorithm simpleshot \
   --auto-invert --rotations --episodes 2000 --lr-halving 1000 --validate-every 0 --seed 1
-MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-simpleshot-2k-1t.zip" --data $GL/images_evaluation --ways 5,20 --shots 1,5 \
-  --queries 15 --episodes 600 --seed 1 --metrics-out "$out/glyphs-simpleshot-2k-1t-eval.json"
+evg glyphs-simpleshot-2k-1t glyphs-simpleshot-2k-1t-eval --ways 5,20 --shots 1,5 --episodes 600
 for v in "step1:--reptile-step 1 --validate-every 100 --max-minutes 20" "adam:--reptile-step 0 --lr 1e-4 --validate-every 50 --max-minutes 15"; do
   # shellcheck disable=SC2086
   MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-reptile-proto-from-ss-${v%%:*}.zip" \
     --from "$out/glyphs-simpleshot-2k-1t.zip" --algorithm reptile --head-init prototypes --auto-invert --rotations --ways 5 --shots 1 --queries 5 \
     --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 --adapt-steps 10 --validation-episodes 100 --seed 1 ${v#*:}
-  MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-${v%%:*}.zip" --data $GL/images_evaluation --ways 5 \
-    --shots 1,5 --queries 15 --episodes 200 --seed 1 --metrics-out "$out/glyphs-reptile-proto-from-ss-${v%%:*}-5w.json"
+  evg glyphs-reptile-proto-from-ss-${v%%:*} glyphs-reptile-proto-from-ss-${v%%:*}-5w --ways 5 --shots 1,5 --episodes 200
 done
-MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-step1.zip" --data $GL/images_evaluation --ways 20 \
-  --shots 1,5 --queries 15 --episodes 100 --seed 1 --metrics-out "$out/glyphs-reptile-proto-from-ss-step1-20w.json"
-MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-step1.zip" --data $GL/images_evaluation --ways 5 \
-  --shots 1,5 --queries 15 --episodes 200 --seed 1 --adapt-steps 1 --metrics-out "$out/glyphs-reptile-step1-adapt1.json"
-MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-step1.zip" --data $GL/images_evaluation --ways 5 \
-  --shots 1 --queries 15 --episodes 200 --seed 1 --transductive-batch-norm --metrics-out "$out/glyphs-reptile-step1-transductive.json"
-MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-reptile-proto-from-ss-adam.zip" --data $GL/images_evaluation --ways 20 \
-  --shots 1,5 --queries 15 --episodes 100 --seed 1 --metrics-out "$out/glyphs-reptile-proto-from-ss-adam-20w.json"
+evg glyphs-reptile-proto-from-ss-step1 glyphs-reptile-proto-from-ss-step1-20w --ways 20 --shots 1,5 --episodes 100
+evg glyphs-reptile-proto-from-ss-step1 glyphs-reptile-step1-adapt1 --ways 5 --shots 1,5 --episodes 200 --adapt-steps 1
+evg glyphs-reptile-proto-from-ss-step1 glyphs-reptile-step1-transductive --ways 5 --shots 1 --episodes 200 --transductive-batch-norm
+evg glyphs-reptile-proto-from-ss-adam glyphs-reptile-proto-from-ss-adam-20w --ways 20 --shots 1,5 --episodes 100
 # glyphs: second-order MAML with the prototype head started from the same SimpleShot (Adam 1e-4, 500 episodes of ProtoNet's
 # 20-way 1-shot shape, one inner step at 0.1 as on Omniglot).
 MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background --out "$out/glyphs-maml-proto-from-ss.zip" \
@@ -429,8 +431,7 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background --out 
   --episodes 500 --lr 1e-4 --inner-steps 1 --inner-lr 0.1 --validate-every 100 --validation-episodes 100 --max-minutes 30 --seed 1
 for w in "5 600" "20 200"; do
   set -- $w
-  MLEXT_NUM_THREADS=1 eng/mlext fewshot evaluate --model "$out/glyphs-maml-proto-from-ss.zip" --data $GL/images_evaluation --ways $1 --shots 1,5 \
-    --queries 15 --episodes $2 --seed 1 --metrics-out "$out/glyphs-maml-proto-from-ss-${1}w.json"
+  evg glyphs-maml-proto-from-ss glyphs-maml-proto-from-ss-${1}w --ways $1 --shots 1,5 --episodes $2
 done
 # glyphs + Omniglot small1: SimpleShot at one thread, then Reptile from it with the prototype head and Adam 1e-4 as the outer
 # step (the glyphs settings), scored on the new Omniglot alphabets.
@@ -441,17 +442,13 @@ MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background $O/ima
   --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 --adapt-steps 10 --validation-episodes 100 --seed 1 \
   --reptile-step 0 --lr 1e-4 --validate-every 50 --max-minutes 15
 ev mix-simpleshot-2k-1t mix-simpleshot-2k-1t --ways 5,20 --shots 1,5 --episodes 600
-ev mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam-5w --ways 5 --shots 1,5 --episodes 200
-ev mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam-within --ways 5 --shots 1,5 --episodes 200 --within-group
-ev mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam-20w --ways 20 --shots 1,5 --episodes 100
+ev_transfer mix-reptile-proto-from-ss-adam mix-reptile-proto-from-ss-adam 1,5 200 100
 # The same Reptile trained on 5-shot tasks, scored at 5 shots.
 MLEXT_NUM_THREADS=1 eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-reptile-proto-from-ss-adam-5s.zip" \
   --from "$out/mix-simpleshot-2k-1t.zip" --algorithm reptile --head-init prototypes --auto-invert --rotations --ways 5 --shots 5 --queries 5 \
   --episodes 500 --meta-batch 5 --inner-steps 5 --inner-lr 0.1 --adapt-steps 10 --validation-episodes 100 --seed 1 \
   --reptile-step 0 --lr 1e-4 --validate-every 50 --max-minutes 15
-ev mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s-5w --ways 5 --shots 5 --episodes 200
-ev mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s-within --ways 5 --shots 5 --episodes 200 --within-group
-ev mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s-20w --ways 20 --shots 5 --episodes 100
+ev_transfer mix-reptile-proto-from-ss-adam-5s mix-reptile-proto-from-ss-adam-5s 5 200 100
 # glyphs + Omniglot small1: second-order MAML with the prototype head from the same SimpleShot (the glyphs settings), then the
 # same trained on 20-way 5-shot tasks (12-minute budget), scored at 5 shots.
 for s in 1 5; do
@@ -459,22 +456,16 @@ for s in 1 5; do
     --from "$out/mix-simpleshot-2k-1t.zip" --algorithm maml --head-init prototypes --auto-invert --rotations --ways 20 --shots $s --queries 5 \
     --episodes 500 --lr 1e-4 --inner-steps 1 --inner-lr 0.1 --validate-every 100 --validation-episodes 100 --max-minutes $((s == 1 ? 30 : 12)) --seed 1
   shots=1,5; [ $s = 5 ] && shots=5
-  ev mix-maml-proto-from-ss-${s}s mix-maml-proto-from-ss-${s}s-5w --ways 5 --shots $shots --episodes 600
-  ev mix-maml-proto-from-ss-${s}s mix-maml-proto-from-ss-${s}s-within --ways 5 --shots $shots --episodes 600 --within-group
-  ev mix-maml-proto-from-ss-${s}s mix-maml-proto-from-ss-${s}s-20w --ways 20 --shots $shots --episodes 200
+  ev_transfer mix-maml-proto-from-ss-${s}s mix-maml-proto-from-ss-${s}s $shots 600 200
 done
 # The 5-shot MAML with inner rate 0.01 (chosen on its 5-shot validation over 0.1), 300 episodes, scored at 5 shots.
 MLEXT_NUM_THREADS=2 eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-maml-proto-from-ss-5s-lr001.zip" \
   --from "$out/mix-simpleshot-2k-1t.zip" --algorithm maml --head-init prototypes --auto-invert --rotations --ways 20 --shots 5 --queries 5 \
   --episodes 300 --lr 1e-4 --inner-steps 1 --inner-lr 0.01 --validate-every 100 --validation-episodes 100 --max-minutes 9 --seed 1
-ev mix-maml-proto-from-ss-5s-lr001 mix-maml-5s-lr001-5w --ways 5 --shots 5 --episodes 600
-ev mix-maml-proto-from-ss-5s-lr001 mix-maml-5s-lr001-within --ways 5 --shots 5 --episodes 600 --within-group
-ev mix-maml-proto-from-ss-5s-lr001 mix-maml-5s-lr001-20w --ways 20 --shots 5 --episodes 200
+ev_transfer mix-maml-proto-from-ss-5s-lr001 mix-maml-5s-lr001 5 600 200
 # Reptile on 5-shot tasks with inner rate 0.01 (chosen on its 5-shot validation over 0.1), 100 meta-steps, scored at 5 shots.
 MLEXT_NUM_THREADS=2 eng/mlext fewshot train --train $GL/images_background $O/images_background_small1 --out "$out/mix-reptile-5s-lr001.zip" \
   --from "$out/mix-simpleshot-2k-1t.zip" --algorithm reptile --head-init prototypes --auto-invert --rotations --ways 5 --shots 5 --queries 5 \
   --episodes 100 --meta-batch 5 --inner-steps 5 --inner-lr 0.01 --adapt-steps 10 --validation-episodes 100 --seed 1 \
   --reptile-step 0 --lr 1e-4 --validate-every 50 --max-minutes 6
-ev mix-reptile-5s-lr001 mix-reptile-5s-lr001-5w --ways 5 --shots 5 --episodes 200
-ev mix-reptile-5s-lr001 mix-reptile-5s-lr001-within --ways 5 --shots 5 --episodes 200 --within-group
-ev mix-reptile-5s-lr001 mix-reptile-5s-lr001-20w --ways 20 --shots 5 --episodes 100
+ev_transfer mix-reptile-5s-lr001 mix-reptile-5s-lr001 5 200 100
